@@ -1,0 +1,165 @@
+/**
+ * `sockact`: the same engine as the language server, for terminals, CI and other editors.
+ *   sockact lint [--format text|json] [--systemd-version N] PATH...
+ *   sockact lsp --stdio
+ * Every failure is one line on stderr; no stack trace reaches the user.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createFileResolver } from './node/fileResolver';
+import { resolveSystemdVersion } from './node/systemdVersion';
+import { createLanguageService } from './service/languageService';
+
+const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
+       sockact lsp --stdio`;
+
+const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;
+
+class UsageError extends Error {}
+
+interface LintOptions {
+  format: 'text' | 'json';
+  systemdVersion?: string;
+  paths: string[];
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: (typeof SEVERITY_NAMES)[number];
+  code: string;
+  message: string;
+}
+
+function parseLintArgs(args: string[]): LintOptions {
+  const options: LintOptions = { format: 'text', paths: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const takeValue = () => inline ?? args[++i] ?? (() => { throw new UsageError(`${flag} needs a value`); })();
+    if (flag === '--format') {
+      const format = takeValue();
+      if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`);
+      options.format = format;
+    } else if (flag === '--systemd-version') {
+      const version = takeValue();
+      if (!/^\d+$/.test(version)) throw new UsageError(`--systemd-version wants a number such as 252, not '${version}'`);
+      options.systemdVersion = version;
+    } else if (arg === '--') {
+      options.paths.push(...args.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      options.paths.push(arg);
+    }
+  }
+  if (!options.paths.length) throw new UsageError('no files given');
+  return options;
+}
+
+/** Reads a unit file, or says in one line why it can't be linted. */
+function readUnitText(path: string): { text: string } | { error: string } {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})` };
+  }
+  if (stat.isDirectory()) return { error: 'is a directory; pass the unit files inside it (e.g. DIR/*.socket)' };
+  if (!stat.isFile()) return { error: 'not a regular file' };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { error: `cannot read (${(e as NodeJS.ErrnoException).code})` };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { error: 'looks like a binary file, not a unit file' };
+  // Keep a BOM in the text: systemd strips it itself, and only where it is (see parser.ts).
+  return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) };
+}
+
+function toJson(file: string, d: Diagnostic): JsonDiagnostic {
+  return {
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: SEVERITY_NAMES[d.severity ?? 1],
+    code: String(d.code),
+    message: d.message,
+  };
+}
+
+function formatText(d: JsonDiagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`;
+}
+
+/** Returns the exit status: 0 clean or advice only, 1 when systemd would refuse something, 2 when a file could not be read. */
+function lint(args: string[]): number {
+  const options = parseLintArgs(args);
+  const service = createLanguageService({ resolver: createFileResolver() });
+  const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
+  const results: JsonDiagnostic[] = [];
+  let unreadable = false;
+  for (const file of options.paths) {
+    const read = readUnitText(file);
+    if ('error' in read) {
+      process.stderr.write(`sockact: ${file}: ${read.error}\n`);
+      unreadable = true;
+      continue;
+    }
+    const document = TextDocument.create(pathToFileURL(resolve(file)).href, 'systemd-unit-file', 1, read.text);
+    const diagnostics = service.doValidation(document, service.parse(document), { systemdVersion });
+    results.push(...diagnostics.map((d) => toJson(file, d)));
+  }
+  if (options.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  else for (const d of results) process.stdout.write(formatText(d) + '\n');
+  if (unreadable) return 2;
+  return results.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function startLanguageServer(args: string[]): number | undefined {
+  if (!args.includes('--stdio')) throw new UsageError('lsp needs --stdio');
+  // server.ts starts listening on stdio when loaded.
+  require('./server');
+  return undefined;
+}
+
+function main(argv: string[]): number | undefined {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lint':
+      return lint(rest);
+    case 'lsp':
+      return startLanguageServer(rest);
+    case '-h':
+    case '--help':
+    case undefined:
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+try {
+  const status = main(process.argv.slice(2));
+  if (status !== undefined) process.exitCode = status;
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
+    process.exitCode = 3;
+  }
+}

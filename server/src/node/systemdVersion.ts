@@ -1,0 +1,24 @@
+/** The local systemd's version, read from `systemctl --version` ("systemd 252 (252.38-1~deb12u1)"). */
+import { spawnSync } from 'node:child_process';
+
+let cached: number | null | undefined;
+
+export function parseSystemctlVersion(output: string): number | undefined {
+  const m = /^systemd (\d+)\b/m.exec(output);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** undefined when there is no systemctl here (a container, macOS, Windows). */
+export function detectSystemdVersion(): number | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  const result = spawnSync('systemctl', ['--version'], { encoding: 'utf8', timeout: 5000 });
+  cached = result.status === 0 ? (parseSystemctlVersion(result.stdout) ?? null) : null;
+  return cached ?? undefined;
+}
+
+/** A setting value ("auto", "252", 252) to a version number, falling back to the newest known one. */
+export function resolveSystemdVersion(setting: unknown, newest: number): number {
+  const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' ? Number(setting) : NaN;
+  if (Number.isInteger(asNumber) && asNumber > 0) return asNumber;
+  return detectSystemdVersion() ?? newest;
+}

@@ -1,0 +1,139 @@
+/**
+ * One pass that decides, for every assignment, what systemd does with it: applies it, or ignores it
+ * (unknown section or key, removed, too new for the target version, a value it cannot parse).
+ * Every diagnostic check and every later feature reads this instead of re-deciding.
+ */
+import type { DirectiveDef } from './catalogTypes';
+import type { DirectiveCatalog } from './catalog';
+import type { Entry, Section, UnitFile } from './parser';
+import type { UnitContext } from './unitContext';
+import type { ValueProblem } from './values/types';
+import { validatorForParser } from './values';
+
+export type EntryFate =
+  | 'applied'
+  | 'section-ignored'
+  | 'unknown'
+  | 'removed'
+  | 'disabled'
+  | 'too-new'
+  | 'invalid-value'
+  | 'extension'; // X- keys: ignored by design, no warning
+
+export interface AnalyzedEntry {
+  section: Section;
+  entry: Entry;
+  def?: DirectiveDef;
+  fate: EntryFate;
+  /** Problems of the value as systemd reads it (including any inline "comment"). */
+  problems: ValueProblem[];
+}
+
+export interface UnitAnalysis {
+  unit: UnitFile;
+  context: UnitContext;
+  /** Per section (same index as unit.sections): does this unit type read it? */
+  sectionRead: boolean[];
+  entries: AnalyzedEntry[];
+  /** Applied entries by section and by key, in document order (checks ask for these a lot). */
+  applied: Map<string, AppliedSection>;
+}
+
+export interface AppliedSection {
+  all: AnalyzedEntry[];
+  byKey: Map<string, AnalyzedEntry[]>;
+}
+
+export function isExtensionName(name: string): boolean {
+  return name.startsWith('X-');
+}
+
+function sectionIsRead(name: string, context: UnitContext, catalog: DirectiveCatalog): boolean {
+  if (!context.unitType) return catalog.allSections().includes(name);
+  return catalog.sectionsFor(context.unitType).includes(name);
+}
+
+/** The parser systemd uses for this directive at the target version (a removal may postdate the target). */
+export function parserAt(def: DirectiveDef, systemdVersion: number): string {
+  if (def.removedIn !== undefined && systemdVersion < def.removedIn && def.parserBeforeRemoval) return def.parserBeforeRemoval;
+  return def.parser;
+}
+
+function problemsOf(def: DirectiveDef, entry: Entry, context: UnitContext, systemdVersion: number): ValueProblem[] {
+  if (entry.value === '') {
+    // An empty assignment resets the setting (or empties a list), except for enum parsers that hand the
+    // empty string to their table lookup, which rejects it.
+    if (def.enumEmpty !== 'invalid') return [];
+    return [{ message: `${def.name}= needs one of ${def.enumValues!.join(', ')}; systemd ignores an empty ${def.name}=.` }];
+  }
+  const validate = validatorForParser(parserAt(def, systemdVersion), def.ltype);
+  if (!validate) return [];
+  return validate(entry.value, { directive: def, unitName: context.unitName });
+}
+
+/** A problem that makes systemd drop the assignment (as opposed to advice on a line that works). */
+export function dropsAssignment(problem: ValueProblem): boolean {
+  return (problem.effect ?? 'ignored') === 'ignored';
+}
+
+function fateOf(
+  def: DirectiveDef | undefined,
+  problems: ValueProblem[],
+  key: string,
+  systemdVersion: number,
+): EntryFate {
+  if (!def) return isExtensionName(key) ? 'extension' : 'unknown';
+  if (def.status === 'removed' && (def.removedIn === undefined || def.removedIn <= systemdVersion)) return 'removed';
+  if (def.status === 'disabled') return 'disabled';
+  if (def.since !== undefined && def.since > systemdVersion) return 'too-new';
+  return problems.some(dropsAssignment) ? 'invalid-value' : 'applied';
+}
+
+export function analyzeUnit(
+  unit: UnitFile,
+  context: UnitContext,
+  catalog: DirectiveCatalog,
+  systemdVersion: number,
+): UnitAnalysis {
+  const sectionRead = unit.sections.map((s) => sectionIsRead(s.name, context, catalog));
+  const entries: AnalyzedEntry[] = [];
+  const applied = new Map<string, AppliedSection>();
+  const index = (e: AnalyzedEntry) => {
+    let section = applied.get(e.section.name);
+    if (!section) applied.set(e.section.name, (section = { all: [], byKey: new Map() }));
+    section.all.push(e);
+    const list = section.byKey.get(e.entry.key);
+    if (list) list.push(e);
+    else section.byKey.set(e.entry.key, [e]);
+  };
+  unit.sections.forEach((section, i) => {
+    for (const entry of section.entries) {
+      if (!sectionRead[i]) {
+        entries.push({ section, entry, fate: 'section-ignored', problems: NO_PROBLEMS });
+        continue;
+      }
+      const def = catalog.lookup(section.name, entry.key);
+      const problems = def ? problemsOf(def, entry, context, systemdVersion) : NO_PROBLEMS;
+      const analyzed: AnalyzedEntry = { section, entry, def, problems, fate: fateOf(def, problems, entry.key, systemdVersion) };
+      entries.push(analyzed);
+      if (analyzed.fate === 'applied') index(analyzed);
+    }
+  });
+  return { unit, context, sectionRead, entries, applied };
+}
+
+const NO_PROBLEMS: ValueProblem[] = [];
+
+/** Assignments systemd applies in a section (optionally only one key), in document order. */
+export function appliedIn(analysis: UnitAnalysis, section: string, key?: string): readonly AnalyzedEntry[] {
+  const applied = analysis.applied.get(section);
+  return (key === undefined ? applied?.all : applied?.byKey.get(key)) ?? NO_ENTRIES;
+}
+
+const NO_ENTRIES: AnalyzedEntry[] = [];
+
+/** The value a single-value directive ends up with: the last applied assignment (empty = default). */
+export function lastApplied(analysis: UnitAnalysis, section: string, key: string): AnalyzedEntry | undefined {
+  const all = appliedIn(analysis, section, key);
+  return all[all.length - 1];
+}

@@ -1,0 +1,105 @@
+/**
+ * Look-ups over the generated directive catalog: which sections a unit type reads, what a key is in a
+ * section, and the closest known names for a misspelt one.
+ */
+import type { Catalog, DirectiveDef, UnitType } from './catalogTypes';
+import { catalog as generatedCatalog } from '../data/catalog.generated';
+
+export class DirectiveCatalog {
+  private readonly bySection = new Map<string, Map<string, DirectiveDef>>();
+  private readonly byName = new Map<string, DirectiveDef[]>();
+  /** Suggestions are costly (edit distance against a whole section) and the same typo tends to repeat. */
+  private readonly suggestionCache = new Map<string, string[]>();
+
+  constructor(readonly data: Catalog) {
+    for (const def of data.directives) {
+      let section = this.bySection.get(def.section);
+      if (!section) this.bySection.set(def.section, (section = new Map()));
+      section.set(def.name, def);
+      const list = this.byName.get(def.name) ?? [];
+      list.push(def);
+      this.byName.set(def.name, list);
+    }
+  }
+
+  get newestVersion(): number {
+    return this.data.newestVersion;
+  }
+
+  sectionsFor(unitType: UnitType): readonly string[] {
+    return this.data.sectionsByUnitType[unitType] ?? [];
+  }
+
+  /** Every section name that any unit type reads. */
+  allSections(): string[] {
+    return [...this.bySection.keys()];
+  }
+
+  lookup(section: string, name: string): DirectiveDef | undefined {
+    return this.bySection.get(section)?.get(name);
+  }
+
+  directivesIn(section: string): DirectiveDef[] {
+    return [...(this.bySection.get(section)?.values() ?? [])];
+  }
+
+  /** Sections (other than the given one) that know this key, to say "X= belongs in [Service]". */
+  sectionsKnowing(name: string): string[] {
+    return (this.byName.get(name) ?? []).map((d) => d.section);
+  }
+
+  /**
+   * Up to `max` known keys of the section close to `name`: a case-insensitive match first, then by
+   * edit distance (bounded so that unrelated names are not offered).
+   */
+  suggest(section: string, name: string, max = 3): string[] {
+    const cacheKey = `${section}\0${name}\0${max}`;
+    let cached = this.suggestionCache.get(cacheKey);
+    if (!cached) this.suggestionCache.set(cacheKey, (cached = this.computeSuggestions(section, name, max)));
+    return cached;
+  }
+
+  private computeSuggestions(section: string, name: string, max: number): string[] {
+    const candidates = [...(this.bySection.get(section)?.keys() ?? [])];
+    const lower = name.toLowerCase();
+    const exactCase = candidates.filter((c) => c.toLowerCase() === lower);
+    if (exactCase.length) return exactCase;
+    const limit = Math.max(2, Math.floor(name.length / 3));
+    return candidates
+      .map((c) => ({ c, d: editDistance(lower, c.toLowerCase(), limit) }))
+      .filter((x) => x.d <= limit)
+      .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+      .slice(0, max)
+      .map((x) => x.c);
+  }
+}
+
+/** Optimal-string-alignment distance (transpositions count as one edit), cut off above `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push(new Array<number>(b.length + 1).fill(0));
+    rows[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
+      rows[i][j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > limit) return limit + 1;
+  }
+  return rows[a.length][b.length];
+}
+
+let shared: DirectiveCatalog | undefined;
+
+/** The catalog built from the committed generated data (built once, shared). */
+export function defaultCatalog(): DirectiveCatalog {
+  return (shared ??= new DirectiveCatalog(generatedCatalog));
+}

@@ -1,0 +1,144 @@
+/**
+ * Every diagnostic this tool reports, with a stable id. Tests assert these ids, never message text.
+ *
+ * Severity follows systemd: "error" where systemd refuses to load or start the unit, "warning" where it
+ * ignores the line (or the line has no effect), "information"/"hint" for advice on lines that work.
+ * README.md documents the same table (a test keeps the two in step).
+ */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface CodeInfo {
+  severity: Severity;
+  /** One line for the README table: what it means and what systemd does. */
+  summary: string;
+}
+
+export const DIAGNOSTIC_CODES = {
+  // Syntax (src/shared/conf-parser.c)
+  'invalid-section-header': {
+    severity: 'error',
+    summary: 'A line starting with `[` that is not a well-formed `[Section]` header; systemd stops reading the file and refuses the unit.',
+  },
+  'invalid-utf8': {
+    severity: 'error',
+    summary: 'A line that is not valid UTF-8; systemd stops reading the file and refuses the unit.',
+  },
+  'missing-equals': {
+    severity: 'warning',
+    summary: 'A line in a section without `=`; systemd ignores it.',
+  },
+  'missing-key': {
+    severity: 'warning',
+    summary: 'A line starting with `=`; systemd ignores it.',
+  },
+  'assignment-outside-section': {
+    severity: 'warning',
+    summary: 'An assignment before the first section header; systemd ignores it.',
+  },
+  'unknown-section': {
+    severity: 'warning',
+    summary: 'A section this unit type does not read (e.g. `[Service]` inside a .socket); systemd ignores the whole section. `X-` sections are exempt.',
+  },
+  // Directives
+  'unknown-directive': {
+    severity: 'warning',
+    summary: 'A key systemd does not know in this section (with a did-you-mean); systemd ignores the line. `X-` keys are exempt.',
+  },
+  'removed-directive': {
+    severity: 'warning',
+    summary: 'A directive whose support systemd removed; it is accepted but ignored.',
+  },
+  'renamed-directive': {
+    severity: 'hint',
+    summary: 'An old spelling systemd still accepts for a directive with a newer name.',
+  },
+  'directive-too-new': {
+    severity: 'warning',
+    summary: 'A directive newer than the target systemd version; that systemd ignores it as an unknown key.',
+  },
+  // Values
+  'invalid-value': {
+    severity: 'warning',
+    summary: 'A value systemd cannot parse (boolean, number, time span, size, mode, path, name, enum …); systemd ignores the line.',
+  },
+  'invalid-listen-address': {
+    severity: 'warning',
+    summary: 'A `Listen*=` value that is not an address systemd accepts (port 1–65535, ip:port, [v6]:port%dev, /path ≤107 bytes, @abstract, vsock:, netlink family …); systemd ignores it.',
+  },
+  'unknown-specifier': {
+    severity: 'warning',
+    summary: 'A `%` specifier systemd does not know in a value where specifiers are expanded; systemd ignores the line.',
+  },
+  'legacy-path': {
+    severity: 'information',
+    summary: 'A path below `/var/run/`; systemd rewrites it to `/run/` and asks for the unit to be updated.',
+  },
+  'inline-comment': {
+    severity: 'warning',
+    summary: 'A `#` or `;` after a value: systemd has no inline comments, the text is part of the value. Warning when it makes the value invalid, information otherwise.',
+  },
+  'overridden-directive': {
+    severity: 'warning',
+    summary: 'A single-value directive set again later in the same file; only the last assignment counts.',
+  },
+  'fdname-per-socket': {
+    severity: 'warning',
+    summary: '`FileDescriptorName=` given several times in one unit with several sockets: it names all sockets of the unit, so only the last name survives. Use one .socket unit per name.',
+  },
+  'list-reset': {
+    severity: 'information',
+    summary: 'An empty assignment that discards the values given to this list directive earlier in the same file.',
+  },
+  // systemd's refusals (src/core/socket.c socket_verify(), src/core/unit.c, systemd-analyze verify)
+  'no-listen': {
+    severity: 'error',
+    summary: 'A socket unit with no usable `Listen*=` line (none given, all invalid, or reset); systemd refuses it.',
+  },
+  'accept-non-accepting': {
+    severity: 'error',
+    summary: '`Accept=yes` with a socket that cannot accept connections (datagram, FIFO, netlink, special, message queue, USB function); systemd refuses the unit.',
+  },
+  'accept-with-service': {
+    severity: 'error',
+    summary: '`Accept=yes` together with `Service=`; systemd refuses the unit.',
+  },
+  'max-connections-zero': {
+    severity: 'error',
+    summary: '`MaxConnections=0`; systemd refuses the unit (before v257 only with `Accept=yes`).',
+  },
+  'symlinks-without-single-node': {
+    severity: 'error',
+    summary: '`Symlinks=` without exactly one file-system socket or FIFO to point at; systemd refuses the unit.',
+  },
+  'missing-service': {
+    severity: 'error',
+    summary: 'The service the socket triggers (`foo.service`, `foo@.service` for `Accept=yes`, or `Service=`) is not next to the unit; systemd cannot start the socket.',
+  },
+  'service-refused': {
+    severity: 'error',
+    summary: 'A service systemd refuses: no ExecStart=/ExecStop=/SuccessAction=, several ExecStart= outside Type=oneshot, Type=oneshot with Restart=always/on-success or ExitType=cgroup, Type=dbus without BusName=.',
+  },
+  'paired-service-refused': {
+    severity: 'error',
+    summary: 'The service this socket triggers exists but systemd refuses it, so the socket cannot be started either.',
+  },
+  'empty-unit': {
+    severity: 'error',
+    summary: 'An empty unit file: systemd treats it as masked and will not start it.',
+  },
+  'invalid-unit-name': {
+    severity: 'error',
+    summary: 'The file name is not a valid unit name (characters, length, `@` placement); systemd cannot load it under that name.',
+  },
+  'pam-kill-mode': {
+    severity: 'error',
+    summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function defaultSeverity(code: DiagnosticCode): Severity {
+  return DIAGNOSTIC_CODES[code].severity;
+}

@@ -1,0 +1,22 @@
+/** Refusals systemd applies to every unit that runs processes (src/core/unit.c unit_verify_contexts()). */
+import { lastApplied } from '../analysis';
+import type { Check } from './types';
+
+const PAM_KILL_MODES = new Set(['control-group', 'mixed']);
+
+export const checkExec: Check = (analysis) => {
+  if (analysis.context.isDropIn) return [];
+  const findings = [];
+  for (const section of new Set(analysis.entries.map((e) => e.section.name))) {
+    const pam = lastApplied(analysis, section, 'PAMName');
+    const kill = lastApplied(analysis, section, 'KillMode');
+    if (!pam || pam.entry.value === '' || !kill || kill.entry.value === '') continue;
+    if (PAM_KILL_MODES.has(kill.entry.value)) continue;
+    findings.push({
+      code: 'pam-kill-mode' as const,
+      span: kill.entry.span,
+      message: `PAMName= needs KillMode=control-group or mixed so the PAM session ends cleanly; with KillMode=${kill.entry.value} systemd refuses the unit.`,
+    });
+  }
+  return findings;
+};

@@ -1,0 +1,77 @@
+/**
+ * Runs every check over one analysis and turns findings into LSP diagnostics. The order of CHECKS is
+ * the order diagnostics are listed in.
+ */
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeUnit } from '../analysis';
+import { parseUnit } from '../parser';
+import { unitTypeOfName } from '../unitContext';
+import { defaultSeverity, type Severity } from './codes';
+import { checkDirectives } from './directives';
+import { checkDuplicates } from './duplicates';
+import { checkExec } from './exec';
+import { checkSocket } from './socket';
+import { checkService } from './service';
+import { checkSections, checkSyntax } from './syntax';
+import { checkUnitFile } from './unitFile';
+import type { Check, CheckInput, Finding } from './types';
+import { checkValues } from './values';
+
+const CHECKS: Check[] = [
+  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+];
+
+export const DIAGNOSTIC_SOURCE = 'sockact';
+
+const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function collectFindings(input: CheckInput): Finding[] {
+  const analysis = analyzeUnit(input.unit, input.context, input.catalog, input.settings.systemdVersion);
+  const withSiblings = { ...input, siblingRefusal: (name: string) => siblingRefusal(input, name) };
+  return CHECKS.flatMap((check) => check(analysis, withSiblings));
+}
+
+/** Lints a unit found next to this one (one level deep: the sibling gets no resolver of its own). */
+function siblingRefusal(input: CheckInput, unitName: string): string | undefined {
+  const dir = input.context.unitDir;
+  const text = dir ? input.resolver?.readUnit?.(unitName, dir) : undefined;
+  if (text === undefined) return undefined;
+  const findings = collectFindings({
+    ...input,
+    unit: parseUnit(text),
+    context: { unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: dir },
+    resolver: undefined,
+  });
+  return findings.find((f) => (f.severity ?? defaultSeverity(f.code)) === 'error')?.message;
+}
+
+function severityOf(finding: Finding, input: CheckInput): Severity | 'off' {
+  return input.settings.severities?.[finding.code] ?? finding.severity ?? defaultSeverity(finding.code);
+}
+
+export function toDiagnostic(document: TextDocument, finding: Finding, severity: Severity): Diagnostic {
+  return {
+    range: { start: document.positionAt(finding.span.start), end: document.positionAt(finding.span.end) },
+    severity: LSP_SEVERITY[severity],
+    code: finding.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+    ...(finding.data ? { data: finding.data } : {}),
+  };
+}
+
+export function computeDiagnostics(document: TextDocument, input: CheckInput): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const finding of collectFindings(input)) {
+    const severity = severityOf(finding, input);
+    if (severity !== 'off') diagnostics.push(toDiagnostic(document, finding, severity));
+  }
+  return diagnostics;
+}

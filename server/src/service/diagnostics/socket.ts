@@ -1,0 +1,162 @@
+/**
+ * The reasons systemd refuses a socket unit (src/core/socket.c socket_verify(), and the triggered-service
+ * look-up done by systemd-analyze verify). Each check looks at what systemd actually applies: invalid
+ * Listen lines are already dropped, empty assignments already reset the list.
+ */
+import { appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
+import type { Span } from '../parser';
+import { unitPrefix, withSuffix } from '../unitContext';
+import { parseListenAddress, type ListenParse } from '../values/listen';
+import { parseBoolean } from '../values';
+import type { Check, CheckInput, Finding } from './types';
+
+interface Port {
+  entry: AnalyzedEntry;
+  address: Extract<ListenParse, { ok: true }>;
+}
+
+/** The ports systemd ends up with, in order: applied Listen*= lines, an empty one clearing the list. */
+function effectivePorts(analysis: UnitAnalysis): Port[] {
+  let ports: Port[] = [];
+  for (const e of appliedIn(analysis, 'Socket')) {
+    if (e.def?.parser !== 'config_parse_socket_listen') continue;
+    if (e.entry.value === '') {
+      ports = [];
+      continue;
+    }
+    const address = parseListenAddress(e.entry.key, e.entry.value);
+    if (address.ok) ports.push({ entry: e, address });
+  }
+  return ports;
+}
+
+function effectiveSymlinks(analysis: UnitAnalysis): AnalyzedEntry[] {
+  let links: AnalyzedEntry[] = [];
+  for (const e of appliedIn(analysis, 'Socket', 'Symlinks')) {
+    if (e.entry.value === '') links = [];
+    else links.push(e);
+  }
+  return links;
+}
+
+function boolSetting(analysis: UnitAnalysis, key: string, fallback: boolean): { value: boolean; entry?: AnalyzedEntry } {
+  const e = lastApplied(analysis, 'Socket', key);
+  if (!e || e.entry.value === '') return { value: fallback };
+  return { value: parseBoolean(e.entry.value) ?? fallback, entry: e };
+}
+
+function headerSpanOf(analysis: UnitAnalysis): Span {
+  const socket = analysis.unit.sections.find((s) => s.name === 'Socket');
+  if (socket) return socket.headerSpan;
+  return { start: 0, end: Math.min(analysis.unit.text.length, analysis.unit.lineStarts[1] ?? analysis.unit.text.length) };
+}
+
+function noListen(analysis: UnitAnalysis, ports: Port[]): Finding[] {
+  if (ports.length) return [];
+  const written = analysis.entries.some((e) => e.section.name === 'Socket' && e.def?.parser === 'config_parse_socket_listen');
+  const why = written ? 'every Listen*= line is invalid, ignored or reset' : 'it has no ListenStream=, ListenDatagram=, ListenFIFO= … line';
+  return [{ code: 'no-listen', span: headerSpanOf(analysis), message: `systemd refuses this socket unit: ${why}.` }];
+}
+
+function acceptChecks(analysis: UnitAnalysis, ports: Port[], accept: { value: boolean; entry?: AnalyzedEntry }): Finding[] {
+  if (!accept.value || !accept.entry) return [];
+  const findings: Finding[] = [];
+  for (const port of ports.filter((p) => !p.address.acceptable)) {
+    findings.push({
+      code: 'accept-non-accepting',
+      span: port.entry.entry.span,
+      message: `Accept=yes needs connection-oriented sockets, but ${port.entry.entry.key}=${port.entry.entry.value} cannot accept connections: systemd refuses the unit. Use Accept=no.`,
+      data: { acceptSpan: accept.entry.entry.span },
+    });
+  }
+  const service = lastApplied(analysis, 'Socket', 'Service');
+  if (service && service.entry.value !== '') {
+    findings.push({
+      code: 'accept-with-service',
+      span: service.entry.span,
+      message: 'Service= cannot be combined with Accept=yes (each connection gets its own instance of the matching template service): systemd refuses the unit.',
+    });
+  }
+  return findings;
+}
+
+function maxConnections(analysis: UnitAnalysis, accept: boolean, version: number): Finding[] {
+  const e = lastApplied(analysis, 'Socket', 'MaxConnections');
+  if (!e || e.entry.value.trim() !== '0') return [];
+  // Before v257 socket_verify() only checked this with Accept=yes.
+  if (version < 257 && !accept) return [];
+  return [{ code: 'max-connections-zero', span: e.entry.span, message: 'MaxConnections=0 allows no connection at all: systemd refuses the unit.' }];
+}
+
+function symlinks(analysis: UnitAnalysis, ports: Port[]): Finding[] {
+  const links = effectiveSymlinks(analysis);
+  if (!links.length) return [];
+  const nodes = ports.filter((p) => p.address.fileSystemNode).length;
+  if (nodes === 1) return [];
+  return [{
+    code: 'symlinks-without-single-node',
+    span: links[links.length - 1].entry.span,
+    message: `Symlinks= needs exactly one file-system socket or FIFO to point at, this unit has ${nodes}: systemd refuses the unit.`,
+  }];
+}
+
+/** Name of the service systemd would start for this socket, and where to report it missing. */
+function triggeredService(analysis: UnitAnalysis, accept: boolean): { name: string; span?: Span } | undefined {
+  const unitName = analysis.context.unitName;
+  if (!unitName) return undefined;
+  if (accept) return { name: `${unitPrefix(unitName)}@.service` };
+  const service = lastApplied(analysis, 'Socket', 'Service');
+  if (service && service.entry.value !== '') {
+    // A specifier makes the name depend on the instance; don't guess.
+    if (service.entry.value.includes('%')) return undefined;
+    return { name: service.entry.value, span: service.entry.valueSpan };
+  }
+  return { name: withSuffix(unitName, '.service') };
+}
+
+function missingService(analysis: UnitAnalysis, input: CheckInput, accept: boolean): Finding[] {
+  const { context } = analysis;
+  if (!input.resolver || !context.unitDir) return [];
+  const service = triggeredService(analysis, accept);
+  if (!service) return [];
+  const exists = input.resolver.unitExists(service.name, context.unitDir);
+  if (exists === true) return pairedServiceRefused(analysis, input, service);
+  if (exists === undefined) return [];
+  const why = accept ? 'Accept=yes starts one instance of this template per connection' : 'it is the service this socket triggers';
+  return [{
+    code: 'missing-service',
+    span: service.span ?? headerSpanOf(analysis),
+    message: `${service.name} is not next to this unit (${why}): systemd cannot start the socket.`,
+    data: { service: service.name },
+  }];
+}
+
+/** systemd-analyze verify also refuses a socket whose service exists but is refused itself. */
+function pairedServiceRefused(analysis: UnitAnalysis, input: CheckInput, service: { name: string; span?: Span }): Finding[] {
+  // A template service is loaded as an instance; its own refusals still apply.
+  const refusal = input.siblingRefusal?.(service.name);
+  if (!refusal) return [];
+  return [{
+    code: 'paired-service-refused',
+    span: service.span ?? headerSpanOf(analysis),
+    message: `${service.name}, which this socket starts, is refused by systemd (${refusal.replace(/\.$/, '')}), so the socket cannot be started either.`,
+    data: { service: service.name },
+  }];
+}
+
+export const checkSocket: Check = (analysis, input) => {
+  const { context } = analysis;
+  // A drop-in only adds to a unit: the whole-unit rules apply to the unit, not to the fragment.
+  if (context.unitType !== 'socket' || context.isDropIn) return [];
+  if (analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8')) return [];
+  const ports = effectivePorts(analysis);
+  const accept = boolSetting(analysis, 'Accept', false);
+  const refusals = [
+    ...noListen(analysis, ports),
+    ...maxConnections(analysis, accept.value, input.settings.systemdVersion),
+    ...acceptChecks(analysis, ports, accept),
+    ...symlinks(analysis, ports),
+  ];
+  // systemd only goes looking for the service of a unit that loaded.
+  return refusals.length ? refusals : missingService(analysis, input, accept.value);
+};

@@ -1,0 +1,49 @@
+/**
+ * Parser behaviour that changed between systemd versions. We know two data points exactly — 252 (run
+ * here, Debian 12) and 257.13 (the source these validators follow) — so for versions in between every
+ * rule leans towards accepting: a missed warning is better than a false one.
+ */
+import type { ValueContext } from './types';
+
+/** The newest systemd whose parsers these validators reproduce. */
+export const NEWEST_KNOWN_VERSION = 257;
+
+export interface Dialect {
+  /** "vsock-stream:", "vsock-dgram:", "vsock-seqpacket:" prefixes (252 knows only "vsock:"). */
+  vsockTypedPrefixes: boolean;
+  /** CIDs "hypervisor", "local", "host" (252: numbers only). */
+  vsockCidNames: boolean;
+  /** Port 4294967295 (VMADDR_PORT_ANY) is refused (257; 252 accepts it). */
+  vsockRefusesPortAny: boolean;
+  /** ListenFIFO=/ListenMessageQueue=/ListenUSBFunction= refuse /dev, /proc, /sys (257; 252 does not). */
+  listenPathsRefuseApiVfs: boolean;
+  /** path_simplify() drops a leading "/.." (257); 252 keeps it, so the path is "not normalized". */
+  simplifyDropsLeadingDotDot: boolean;
+  /** ExecStart= paths ending in "/." or "/.." count as directories (257; 252 only checks a trailing "/"). */
+  execDotComponentsAreDirectories: boolean;
+  /** SocketProtocol=mptcp (new in 257). */
+  socketProtocolMptcp: boolean;
+}
+
+export function dialectFor(version: number | undefined): Dialect {
+  const v = version ?? NEWEST_KNOWN_VERSION;
+  return {
+    vsockTypedPrefixes: v > 252,
+    vsockCidNames: v > 252,
+    vsockRefusesPortAny: v >= 257,
+    listenPathsRefuseApiVfs: v >= 257,
+    simplifyDropsLeadingDotDot: v > 252,
+    execDotComponentsAreDirectories: v >= 257,
+    socketProtocolMptcp: v >= 257,
+  };
+}
+
+/**
+ * The context validators receive: the contract's ValueContext plus the targeted systemd version, which
+ * validatorForParser() adds when its caller passes one.
+ */
+export type VersionedContext = ValueContext & { systemdVersion?: number };
+
+export function dialectOf(ctx: ValueContext): Dialect {
+  return dialectFor((ctx as VersionedContext).systemdVersion);
+}

@@ -1,0 +1,26 @@
+import type { DirectiveDef } from '../catalogTypes';
+
+/** A problem found in one value; offsets are into the (continuation-joined) value string. */
+export interface ValueProblem {
+  /** Stable diagnostic code; defaults to "invalid-value". */
+  code?: 'invalid-value' | 'unknown-specifier' | 'legacy-path' | 'invalid-listen-address';
+  /** One sentence in systemd's spirit, e.g. "Failed to parse boolean value 'maybe'; systemd ignores this line." */
+  message: string;
+  /** Offset range inside the value (default: whole value). */
+  start?: number;
+  end?: number;
+  /**
+   * "ignored" (default): systemd drops the assignment (a Warning).
+   * "advice": systemd accepts it but the user should change it (e.g. /var/run rewritten to /run).
+   */
+  effect?: 'ignored' | 'advice';
+}
+
+export interface ValueContext {
+  directive: DirectiveDef;
+  /** The unit's file name, e.g. "foo@.socket", when known (specifier expansion hints). */
+  unitName?: string;
+}
+
+/** Returns every problem of a value; an empty array means systemd accepts it. */
+export type Validator = (value: string, ctx: ValueContext) => ValueProblem[];

@@ -1,0 +1,203 @@
+/**
+ * Every diagnostic code with a unit where it must fire and a close variant where it must not.
+ * Tests assert codes (stable ids), never message text.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../server/src/service/languageService';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { codesOf, diagnose, type DiagnoseOptions } from './helpers/diagnose';
+
+interface Case {
+  text: string;
+  options?: DiagnoseOptions;
+}
+
+const S = (body: string) => `[Socket]\n${body}\n`;
+
+const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
+  'invalid-section-header': {
+    fires: [{ text: '[Socket\nListenStream=80\n' }, { text: '[Socket] # main\nListenStream=80\n' }],
+    silent: [{ text: ' [Socket] \nListenStream=80\n' }],
+  },
+  'invalid-utf8': {
+    fires: [{ text: '[Unit]\nDescription=caf\uFFFD\n[Socket]\nListenStream=80\n' }],
+    silent: [{ text: '[Unit]\nDescription=café\n[Socket]\nListenStream=80\n' }],
+  },
+  'missing-equals': {
+    fires: [{ text: S('ListenStream=80\nAccept yes') }],
+    silent: [{ text: S('ListenStream=80\nAccept = yes') }],
+  },
+  'missing-key': {
+    fires: [{ text: S('ListenStream=80\n=yes') }],
+    silent: [{ text: S('ListenStream=80') }],
+  },
+  'assignment-outside-section': {
+    fires: [{ text: 'ListenStream=80\n[Socket]\nListenStream=81\n' }],
+    silent: [{ text: '# ListenStream=80\n[Socket]\nListenStream=81\n' }],
+  },
+  'unknown-section': {
+    fires: [{ text: S('ListenStream=80') + '[Service]\nExecStart=/bin/true\n' }],
+    silent: [{ text: S('ListenStream=80') + '[X-Service]\nExecStart=/bin/true\n' }],
+  },
+  'unknown-directive': {
+    fires: [{ text: S('ListenStream=80\nSocketLinger=yes') }, { text: S('ListenStreem=80\nListenStream=81') }],
+    silent: [{ text: S('ListenStream=80\nX-SocketLinger=yes') }],
+  },
+  'removed-directive': {
+    fires: [{ text: '[Service]\nExecStart=/bin/true\nCapabilities=cap_net_bind_service+ep\n', options: { path: '/proj/echo.service' } }],
+    silent: [{ text: '[Service]\nExecStart=/bin/true\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n', options: { path: '/proj/echo.service' } }],
+  },
+  'renamed-directive': {
+    fires: [{ text: '[Unit]\nStartLimitInterval=10s\n' + S('ListenStream=80') }],
+    silent: [{ text: '[Unit]\nStartLimitIntervalSec=10s\n' + S('ListenStream=80') }],
+  },
+  'directive-too-new': {
+    fires: [{ text: S('ListenStream=80\nDeferTrigger=yes'), options: { systemdVersion: 252 } }],
+    silent: [{ text: S('ListenStream=80\nDeferTrigger=yes'), options: { systemdVersion: 258 } }],
+  },
+  'invalid-value': {
+    fires: [{ text: S('ListenStream=80\nAccept=maybe') }, { text: S('ListenStream=80\nBacklog=-1') }, { text: S('ListenStream=80\nKeepAliveTimeSec=forever') }],
+    silent: [{ text: S('ListenStream=80\nAccept=YES\nBacklog=128\nKeepAliveTimeSec=1min 30s') }],
+  },
+  'invalid-listen-address': {
+    fires: [{ text: S('ListenStream=80\nListenStream=70000') }, { text: S('ListenStream=80\nListenDatagram=1.2.3.4') }],
+    silent: [{ text: S('ListenStream=80\nListenDatagram=1.2.3.4:53\nListenStream=[::1]:8080\nListenStream=@abstract') }],
+  },
+  'unknown-specifier': {
+    fires: [{ text: S('ListenStream=/run/%z.sock') }],
+    silent: [{ text: S('ListenStream=/run/%N.sock\nDescription=100%') }],
+  },
+  'legacy-path': {
+    fires: [{ text: S('ListenStream=/var/run/echo.sock') }],
+    silent: [{ text: S('ListenStream=/run/echo.sock') }],
+  },
+  'inline-comment': {
+    fires: [{ text: S('ListenStream=8080 # web') }, { text: '[Unit]\nDescription=Echo # the demo\n' + S('ListenStream=80') }],
+    silent: [{ text: S('# web\nListenStream=8080') }],
+  },
+  'overridden-directive': {
+    fires: [{ text: S('ListenStream=80\nBacklog=10\nBacklog=20') }],
+    silent: [{ text: S('ListenStream=80\nListenStream=81\nBacklog=20') }],
+  },
+  'fdname-per-socket': {
+    fires: [{ text: S('ListenStream=80\nFileDescriptorName=http\nListenStream=443\nFileDescriptorName=https') }],
+    silent: [{ text: S('ListenStream=80\nListenStream=443\nFileDescriptorName=web') }],
+  },
+  'list-reset': {
+    fires: [{ text: S('ListenStream=80\nListenStream=\nListenStream=81') }],
+    silent: [{ text: S('ListenStream=\nListenStream=81') }],
+  },
+  'no-listen': {
+    fires: [{ text: S('Accept=no') }, { text: S('ListenStream=0') }, { text: S('ListenStream=80\nListenStream=') }],
+    silent: [{ text: S('ListenStream=80') }, { text: '[Socket]\nAccept=no\n', options: { path: '/proj/echo.socket.d/10-accept.conf' } }],
+  },
+  'accept-non-accepting': {
+    fires: [{ text: S('ListenStream=80\nListenDatagram=53\nAccept=yes') }, { text: S('ListenFIFO=/run/echo.fifo\nAccept=yes') }],
+    silent: [{ text: S('ListenStream=80\nListenSequentialPacket=/run/echo.seq\nAccept=yes') }, { text: S('ListenDatagram=53\nAccept=no') }],
+  },
+  'accept-with-service': {
+    fires: [{ text: S('ListenStream=80\nAccept=yes\nService=other.service'), options: { siblings: ['echo@.service', 'other.service'] } }],
+    silent: [{ text: S('ListenStream=80\nService=other.service'), options: { siblings: ['other.service'] } }],
+  },
+  'max-connections-zero': {
+    fires: [{ text: S('ListenStream=80\nMaxConnections=0'), options: { systemdVersion: 257 } }, { text: S('ListenStream=80\nAccept=yes\nMaxConnections=0'), options: { systemdVersion: 252 } }],
+    silent: [{ text: S('ListenStream=80\nMaxConnections=0'), options: { systemdVersion: 252 } }, { text: S('ListenStream=80\nMaxConnections=1') }],
+  },
+  'symlinks-without-single-node': {
+    fires: [{ text: S('ListenStream=/run/a.sock\nListenStream=/run/b.sock\nSymlinks=/run/c.sock') }, { text: S('ListenStream=80\nSymlinks=/run/c.sock') }],
+    silent: [{ text: S('ListenStream=/run/a.sock\nListenStream=80\nSymlinks=/run/c.sock') }],
+  },
+  'missing-service': {
+    fires: [
+      { text: S('ListenStream=80'), options: { siblings: [] } },
+      { text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service'] } },
+      { text: S('ListenStream=80\nService=web.service'), options: { siblings: ['echo.service'] } },
+    ],
+    silent: [
+      { text: S('ListenStream=80'), options: { siblings: ['echo.service'] } },
+      { text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo@.service'] } },
+      { text: S('ListenStream=80\nService=web.service'), options: { siblings: ['web.service'] } },
+    ],
+  },
+  'service-refused': {
+    fires: [
+      { text: '[Service]\nType=simple\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/true\nExecStart=/bin/false\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nType=oneshot\nExecStart=/bin/true\nRestart=always\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nType=oneshot\nExecStop=/bin/true\n', options: { path: '/proj/echo.service' } },
+    ],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nType=oneshot\nExecStart=/bin/true\nExecStart=/bin/false\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/true\nExecStart=\nExecStart=/bin/false\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStop=/bin/true\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nRestart=always\n', options: { path: '/proj/echo.service.d/restart.conf' } },
+    ],
+  },
+  'paired-service-refused': {
+    fires: [{ text: S('ListenStream=80'), options: { siblings: [], siblingTexts: { 'echo.service': '[Service]\nType=simple\n' } } }],
+    silent: [{ text: S('ListenStream=80'), options: { siblings: [], siblingTexts: { 'echo.service': '[Service]\nExecStart=/bin/true\n' } } }],
+  },
+  'empty-unit': {
+    fires: [{ text: '', options: { path: '/proj/sockets.target' } }],
+    silent: [{ text: '', options: { path: '/proj/echo.socket.d/empty.conf' } }, { text: '\n', options: { path: '/proj/sockets.target' } }],
+  },
+  'invalid-unit-name': {
+    fires: [{ text: S('ListenStream=80'), options: { path: '/proj/my echo.socket', siblings: ['my echo.service'] } }, { text: S('ListenStream=80'), options: { path: '/proj/@echo.socket' } }],
+    silent: [{ text: S('ListenStream=80'), options: { path: '/proj/echo@.socket' } }, { text: S('ListenStream=80'), options: { path: '/proj/echo@a:b.socket' } }],
+  },
+  'pam-kill-mode': {
+    fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],
+    silent: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=mixed\n', options: { path: '/proj/echo.service' } }],
+  },
+};
+
+for (const [code, { fires, silent }] of Object.entries(CASES) as Array<[DiagnosticCode, (typeof CASES)[DiagnosticCode]]>) {
+  test(`${code}: fires`, () => {
+    for (const c of fires) assert.ok(codesOf(c.text, c.options).includes(code), `expected ${code} for:\n${c.text}\ngot ${codesOf(c.text, c.options)}`);
+  });
+  test(`${code}: stays silent`, () => {
+    for (const c of silent) assert.ok(!codesOf(c.text, c.options).includes(code), `unexpected ${code} for:\n${c.text}`);
+  });
+}
+
+test('every fires case reports the code at its documented severity', () => {
+  const lspSeverity = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+  for (const [code, { fires }] of Object.entries(CASES) as Array<[DiagnosticCode, (typeof CASES)[DiagnosticCode]]>) {
+    if (code === 'inline-comment') continue; // two strengths, tested below
+    for (const c of fires) {
+      const found: Diagnostic[] = diagnose(c.text, c.options).filter((d) => d.code === code);
+      for (const d of found) assert.equal(d.severity, lspSeverity[DIAGNOSTIC_CODES[code].severity], code);
+    }
+  }
+});
+
+test('an inline comment that breaks the value is a warning and replaces the value error', () => {
+  const breaking = diagnose(S('ListenStream=8080 # web\nListenStream=81'));
+  assert.deepEqual(breaking.map((d) => [d.code, d.severity]), [['inline-comment', 2]]);
+  const harmless = diagnose('[Unit]\nDescription=Echo # demo\n' + S('ListenStream=80'));
+  assert.deepEqual(harmless.map((d) => [d.code, d.severity]), [['inline-comment', 3]]);
+});
+
+test('a clean socket + service pair has no diagnostics at all', () => {
+  const text = '[Unit]\nDescription=Echo\n\n[Socket]\nListenStream=127.0.0.1:7\nAccept=yes\nMaxConnections=16\n\n[Install]\nWantedBy=sockets.target\n';
+  assert.deepEqual(codesOf(text), []);
+});
+
+test('the only ListenStream ruined by an inline comment leaves the socket refused', () => {
+  assert.deepEqual(codesOf(S('ListenStream=8080 # web')).sort(), ['inline-comment', 'no-listen']);
+});
+
+test('drop-ins are checked for what they contain, not for what only the whole unit needs', () => {
+  const path = '/proj/echo.socket.d/override.conf';
+  assert.deepEqual(codesOf('[Socket]\nBacklog=64\n', { path, siblings: [] }), []);
+  assert.deepEqual(codesOf('[Socket]\nBacklog=lots\n', { path }), ['invalid-value']);
+  assert.deepEqual(codesOf('[Service]\nExecStart=/bin/true\n', { path }), ['unknown-section']);
+});
+
+test('every code is documented in the README table', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  for (const code of Object.keys(DIAGNOSTIC_CODES)) assert.match(readme, new RegExp(`\\| \`${code}\` \\|`), code);
+});
