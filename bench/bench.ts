@@ -1,5 +1,6 @@
 /**
- * Benchmark (not a test): `npm run bench` builds, then runs this with tsx.
+ * Benchmark (not a test): `npm run bench` bundles this with esbuild (dist/bench.js) and runs it, so it
+ * measures the same bundled code the language server runs.
  *
  *  (a) in-process lint time (parse + doValidation through the language service) of a 30-line
  *      .socket unit and of a 10,000-line one: median of N runs after warm-up;

@@ -18,4 +18,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  // The benchmark runs the same bundled code the server runs (not shipped: .vscodeignore leaves it out).
+  build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }),
 ]);

@@ -44,6 +44,8 @@ export interface AppliedSection {
   byKey: Map<string, AnalyzedEntry[]>;
 }
 
+const NO_PROBLEMS: ValueProblem[] = [];
+
 export function isExtensionName(name: string): boolean {
   return name.startsWith('X-');
 }
@@ -60,20 +62,16 @@ export function parserAt(def: DirectiveDef, systemdVersion: number): string {
 }
 
 function problemsOf(def: DirectiveDef, entry: Entry, context: UnitContext, systemdVersion: number): ValueProblem[] {
-  if (entry.value === '') {
-    // An empty assignment resets the setting (or empties a list), except for enum parsers that hand the
-    // empty string to their table lookup, which rejects it.
-    if (def.enumEmpty !== 'invalid') return [];
-    return [{ message: `${def.name}= needs one of ${def.enumValues!.join(', ')}; systemd ignores an empty ${def.name}=.` }];
-  }
+  // Empty values go through the validator too: most parsers treat "Key=" as a reset, but some
+  // (booleans, numbers, time spans …) reject it and systemd ignores the line.
   const validate = validatorForParser(parserAt(def, systemdVersion), def.ltype);
-  if (!validate) return [];
-  return validate(entry.value, { directive: def, unitName: context.unitName });
+  if (!validate) return NO_PROBLEMS;
+  return validate(entry.value, { directive: def, unitName: context.unitName, systemdVersion });
 }
 
-/** A problem that makes systemd drop the assignment (as opposed to advice on a line that works). */
+/** A problem that makes systemd drop the assignment or the whole unit (as opposed to advice on a line that works). */
 export function dropsAssignment(problem: ValueProblem): boolean {
-  return (problem.effect ?? 'ignored') === 'ignored';
+  return problem.effect !== 'advice';
 }
 
 function fateOf(
@@ -122,7 +120,6 @@ export function analyzeUnit(
   return { unit, context, sectionRead, entries, applied };
 }
 
-const NO_PROBLEMS: ValueProblem[] = [];
 
 /** Assignments systemd applies in a section (optionally only one key), in document order. */
 export function appliedIn(analysis: UnitAnalysis, section: string, key?: string): readonly AnalyzedEntry[] {

@@ -38,8 +38,11 @@ export interface Entry {
   valueSpan: Span;
   /** Whole logical line, including continuation lines. */
   span: Span;
-  /** Maps offsets in `value` back to the document; one segment per physical line. */
-  segments: ValueSegment[];
+  /**
+   * Maps offsets in `value` back to the document, one segment per physical line; undefined when the
+   * value sits on one line (the common case), where value offset i is document offset valueSpan.start + i.
+   */
+  segments?: ValueSegment[];
   /** Index of the section in UnitFile.sections, or -1 for an assignment before any section. */
   sectionIndex: number;
   /** 0-based line of the key. */
@@ -147,6 +150,10 @@ function lineEndFrom(text: string, from: number): number {
   return text.length;
 }
 
+/** The one-line logical line reused by parseUnit()'s fast path (nothing keeps a reference to it). */
+const SINGLE_PIECE: ValueSegment = { valueOffset: 0, docOffset: 0, length: 0 };
+const SINGLE_LINE: LogicalLine = { chars: '', pieces: [SINGLE_PIECE], firstLine: 0 };
+
 export function parseUnit(text: string): UnitFile {
   const unit: UnitFile = { text, sections: [], orphanEntries: [], problems: [], comments: [], lineStarts: [] };
   let bomSeen = false;
@@ -168,10 +175,20 @@ export function parseUnit(text: string): UnitFile {
       bomSeen = true;
     }
     start = next;
+    const continues = endsWithContinuation(text, contentStart, end);
+    if (!pending && !continues) {
+      // Fast path for the usual single-line assignment: no continuation bookkeeping to allocate.
+      SINGLE_LINE.chars = text.slice(contentStart, end);
+      SINGLE_LINE.firstLine = lineNo;
+      SINGLE_PIECE.docOffset = contentStart;
+      SINGLE_PIECE.length = end - contentStart;
+      handleLogicalLine(unit, SINGLE_LINE);
+      continue;
+    }
     pending ??= { chars: '', pieces: [], firstLine: lineNo };
     appendPiece(pending, text, contentStart, end);
     // The previous piece ended in the space that replaced a backslash, so the escape scan can restart here.
-    if (endsWithContinuation(text, contentStart, end)) {
+    if (continues) {
       pending.chars = pending.chars.slice(0, -1) + ' ';
       continue;
     }
@@ -278,7 +295,7 @@ function makeEntry(logical: LogicalLine, lo: number, eq: number, hi: number, sec
     keySpan: { start: at(lo), end: at(keyEnd - 1) + 1 },
     valueSpan,
     span: { start: at(lo), end: at(hi - 1) + 1 },
-    segments: segmentsOf(logical, valueLo, hi),
+    segments: logical.pieces.length > 1 ? segmentsOf(logical, valueLo, hi) : undefined,
     sectionIndex,
     line: logical.firstLine,
   };
@@ -297,6 +314,7 @@ function segmentsOf(logical: LogicalLine, from: number, to: number): ValueSegmen
 
 /** Maps an offset inside an entry's value to a document offset (end offsets map to just after a char). */
 export function valueOffsetToDocument(entry: Entry, valueOffset: number): number {
+  if (!entry.segments) return entry.valueSpan.start + Math.min(valueOffset, entry.value.length);
   if (entry.segments.length === 0) return entry.valueSpan.start;
   for (const seg of entry.segments) {
     if (valueOffset < seg.valueOffset + seg.length) return seg.docOffset + Math.max(0, valueOffset - seg.valueOffset);

@@ -69,7 +69,9 @@ export function toDiagnostic(document: TextDocument, finding: Finding, severity:
 
 export function computeDiagnostics(document: TextDocument, input: CheckInput): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const finding of collectFindings(input)) {
+  // Document order, so a terminal reads top to bottom (the sort is stable: same place keeps check order).
+  const findings = collectFindings(input).sort((a, b) => a.span.start - b.span.start);
+  for (const finding of findings) {
     const severity = severityOf(finding, input);
     if (severity !== 'off') diagnostics.push(toDiagnostic(document, finding, severity));
   }

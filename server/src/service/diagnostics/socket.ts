@@ -10,13 +10,14 @@ import { parseListenAddress, type ListenParse } from '../values/listen';
 import { parseBoolean } from '../values';
 import type { Check, CheckInput, Finding } from './types';
 
+/** A Listen*= line systemd applied; its address is parsed only by the checks that need its kind. */
 interface Port {
   entry: AnalyzedEntry;
-  address: Extract<ListenParse, { ok: true }>;
+  address(): Extract<ListenParse, { ok: true }> | undefined;
 }
 
 /** The ports systemd ends up with, in order: applied Listen*= lines, an empty one clearing the list. */
-function effectivePorts(analysis: UnitAnalysis): Port[] {
+function effectivePorts(analysis: UnitAnalysis, systemdVersion: number): Port[] {
   let ports: Port[] = [];
   for (const e of appliedIn(analysis, 'Socket')) {
     if (e.def?.parser !== 'config_parse_socket_listen') continue;
@@ -24,8 +25,14 @@ function effectivePorts(analysis: UnitAnalysis): Port[] {
       ports = [];
       continue;
     }
-    const address = parseListenAddress(e.entry.key, e.entry.value);
-    if (address.ok) ports.push({ entry: e, address });
+    // Applied means the value parsed; only the kind is still to be learnt.
+    ports.push({
+      entry: e,
+      address() {
+        const parsed = parseListenAddress(e.entry.key, e.entry.value, analysis.context.unitName, systemdVersion);
+        return parsed.ok ? parsed : undefined;
+      },
+    });
   }
   return ports;
 }
@@ -61,7 +68,7 @@ function noListen(analysis: UnitAnalysis, ports: Port[]): Finding[] {
 function acceptChecks(analysis: UnitAnalysis, ports: Port[], accept: { value: boolean; entry?: AnalyzedEntry }): Finding[] {
   if (!accept.value || !accept.entry) return [];
   const findings: Finding[] = [];
-  for (const port of ports.filter((p) => !p.address.acceptable)) {
+  for (const port of ports.filter((p) => p.address()?.acceptable === false)) {
     findings.push({
       code: 'accept-non-accepting',
       span: port.entry.entry.span,
@@ -91,7 +98,7 @@ function maxConnections(analysis: UnitAnalysis, accept: boolean, version: number
 function symlinks(analysis: UnitAnalysis, ports: Port[]): Finding[] {
   const links = effectiveSymlinks(analysis);
   if (!links.length) return [];
-  const nodes = ports.filter((p) => p.address.fileSystemNode).length;
+  const nodes = ports.filter((p) => p.address()?.fileSystemNode).length;
   if (nodes === 1) return [];
   return [{
     code: 'symlinks-without-single-node',
@@ -149,7 +156,7 @@ export const checkSocket: Check = (analysis, input) => {
   // A drop-in only adds to a unit: the whole-unit rules apply to the unit, not to the fragment.
   if (context.unitType !== 'socket' || context.isDropIn) return [];
   if (analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8')) return [];
-  const ports = effectivePorts(analysis);
+  const ports = effectivePorts(analysis, input.settings.systemdVersion);
   const accept = boolSetting(analysis, 'Accept', false);
   const refusals = [
     ...noListen(analysis, ports),

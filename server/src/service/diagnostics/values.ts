@@ -27,13 +27,14 @@ export function inlineCommentStart(value: string, parser: string): number {
 
 function problemFinding(e: AnalyzedEntry, p: ValueProblem): Finding {
   const span = valueRangeToSpan(e.entry, p.start ?? 0, p.end ?? e.entry.value.length);
-  return { code: p.code ?? 'invalid-value', span, message: p.message };
+  // A parser failure that fails the whole unit is an Error whatever the code's usual strength.
+  return { code: p.code ?? 'invalid-value', span, message: p.message, ...(p.effect === 'refuse' ? { severity: 'error' as const } : {}) };
 }
 
 function valueIsValid(e: AnalyzedEntry, value: string, systemdVersion: number): boolean {
   const def = e.def!;
   const validate = validatorForParser(parserAt(def, systemdVersion), def.ltype);
-  return !validate || !validate(value, { directive: def }).some(dropsAssignment);
+  return !validate || !validate(value, { directive: def, systemdVersion }).some(dropsAssignment);
 }
 
 function inlineCommentFinding(e: AnalyzedEntry, at: number, breaksValue: boolean): Finding {

@@ -25,8 +25,17 @@ export interface Dialect {
   socketProtocolMptcp: boolean;
 }
 
+const dialects = new Map<number, Dialect>();
+
+/** The rules of one version (built once per version: validators ask for it on every value). */
 export function dialectFor(version: number | undefined): Dialect {
   const v = version ?? NEWEST_KNOWN_VERSION;
+  let dialect = dialects.get(v);
+  if (!dialect) dialects.set(v, (dialect = buildDialect(v)));
+  return dialect;
+}
+
+function buildDialect(v: number): Dialect {
   return {
     vsockTypedPrefixes: v > 252,
     vsockCidNames: v > 252,
@@ -42,8 +51,9 @@ export function dialectFor(version: number | undefined): Dialect {
  * The context validators receive: the contract's ValueContext plus the targeted systemd version, which
  * validatorForParser() adds when its caller passes one.
  */
-export type VersionedContext = ValueContext & { systemdVersion?: number };
+/** Kept for readability at call sites: every ValueContext carries the target version. */
+export type VersionedContext = ValueContext;
 
 export function dialectOf(ctx: ValueContext): Dialect {
-  return dialectFor((ctx as VersionedContext).systemdVersion);
+  return dialectFor(ctx.systemdVersion);
 }

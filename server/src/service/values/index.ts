@@ -5,7 +5,6 @@
  * from the table are not checked at all: no report is better than a false one.
  */
 import type { Validator } from './types';
-import type { VersionedContext } from './dialect';
 import {
   boolValidator, enumValidator, noProblems, validateCatalogEnum, validateCpuSchedPolicy, validateIecSize,
   validateIecSizeOrInfinity, validateInt, validateIoClass, validateLogFacility, validateLogLevel, validateLong,
@@ -147,15 +146,21 @@ const VALIDATORS: Readonly<Record<string, Factory>> = {
 
 /**
  * The validator for a gperf parser name and its ltype column; undefined = we do not check it.
- * `systemdVersion` (default: the newest we know, 257) adapts the few rules that changed between
- * versions (see dialect.ts); pass the version the unit targets.
+ * Validators follow ctx.systemdVersion (default: the newest we know) for the few rules that changed
+ * between versions (see dialect.ts).
  */
-export function validatorForParser(parser: string, ltype: string, systemdVersion?: number): Validator | undefined {
+export function validatorForParser(parser: string, ltype: string): Validator | undefined {
+  let byLtype = built.get(parser);
+  if (!byLtype) built.set(parser, (byLtype = new Map()));
+  if (byLtype.has(ltype)) return byLtype.get(ltype);
   const factory = Object.prototype.hasOwnProperty.call(VALIDATORS, parser) ? VALIDATORS[parser] : undefined;
   const validate = factory?.(ltype);
-  if (!validate || systemdVersion === undefined) return validate;
-  return (value, ctx) => validate(value, { ...ctx, systemdVersion } as VersionedContext);
+  byLtype.set(ltype, validate);
+  return validate;
 }
+
+/** Validators built per parser and ltype: the table is consulted for every value of every unit. */
+const built = new Map<string, Map<string, Validator | undefined>>();
 
 /** Parser names that have a validator (for tests and documentation). */
 export const VALIDATED_PARSERS: readonly string[] = Object.keys(VALIDATORS);

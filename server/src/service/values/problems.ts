@@ -17,12 +17,18 @@ export function consequenceText(consequence: Consequence): string {
 }
 
 export function invalid(ctx: ValueContext, value: string, what: string, consequence: Consequence = 'ignore'): ValueProblem {
-  return { message: `Failed to parse ${ctx.directive.name}=${value} as ${what}; ${consequenceText(consequence)}.` };
+  return withConsequence({ message: `Failed to parse ${ctx.directive.name}=${value} as ${what}; ${consequenceText(consequence)}.` }, consequence);
+}
+
+/** A parser that fails the unit makes the problem an Error, not a dropped line. */
+function withConsequence(problem: ValueProblem, consequence: Consequence): ValueProblem {
+  if (consequence === 'refuse') problem.effect = 'refuse';
+  return problem;
 }
 
 /** A problem with a free-form explanation; the sentence ends with what systemd does about it. */
 export function rejected(explanation: string, consequence: Consequence = 'ignore', range?: { start: number; end: number }): ValueProblem {
-  const p: ValueProblem = { message: `${explanation}; ${consequenceText(consequence)}.` };
+  const p: ValueProblem = withConsequence({ message: `${explanation}; ${consequenceText(consequence)}.` }, consequence);
   if (range) {
     p.start = range.start;
     p.end = range.end;
@@ -59,13 +65,9 @@ export function expand(
   consequence: Consequence = 'ignore',
   offset = 0,
 ): Expanded {
-  const unknown = unknownSpecifierProblems(text, flavor, ctx.directive.name, offset);
-  if (unknown.length > 0) {
-    if (consequence === 'refuse') {
-      for (const p of unknown) p.message = p.message.replace('systemd ignores this assignment', 'systemd refuses to load the unit');
-    }
-    return { kind: 'failed', problems: unknown };
-  }
+  const outcome = consequence === 'refuse' ? 'systemd refuses to load the unit' : 'systemd ignores this assignment';
+  const unknown = unknownSpecifierProblems(text, flavor, ctx.directive.name, offset, outcome);
+  if (unknown.length > 0) return { kind: 'failed', problems: unknown };
   const scan = scanSpecifiers(text, flavor);
   const max = PRINTF_LIMITS[limit];
   if (scan.minimumBytes > max) {

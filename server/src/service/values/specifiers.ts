@@ -169,10 +169,16 @@ export function hasSpecifiers(value: string, flavor: SpecifierFlavor): boolean {
  * Problems for every unknown specifier in `value`; `offset` shifts the ranges when `value` is a slice
  * of the whole setting (e.g. one word of a list).
  */
-export function unknownSpecifierProblems(value: string, flavor: SpecifierFlavor, directive: string, offset = 0): ValueProblem[] {
+export function unknownSpecifierProblems(
+  value: string,
+  flavor: SpecifierFlavor,
+  directive: string,
+  offset = 0,
+  outcome = 'systemd ignores this assignment',
+): ValueProblem[] {
   return scanSpecifiers(value, flavor).unknown.map(({ letter, start }) => ({
     code: 'unknown-specifier' as const,
-    message: `${directive}=: unknown specifier "%${letter}" in "${value}"; systemd ignores this assignment (write "%%" for a literal percent sign).`,
+    message: `${directive}=: unknown specifier "%${letter}" in "${value}"; ${outcome} (write "%%" for a literal percent sign).`,
     start: offset + start,
     end: offset + start + 2,
   }));

@@ -12,14 +12,17 @@ export interface ValueProblem {
   /**
    * "ignored" (default): systemd drops the assignment (a Warning).
    * "advice": systemd accepts it but the user should change it (e.g. /var/run rewritten to /run).
+   * "refuse": the parser fails the whole unit (it returns an error, load state "bad-setting"): an Error.
    */
-  effect?: 'ignored' | 'advice';
+  effect?: 'ignored' | 'advice' | 'refuse';
 }
 
 export interface ValueContext {
   directive: DirectiveDef;
   /** The unit's file name, e.g. "foo@.socket", when known (specifier expansion hints). */
   unitName?: string;
+  /** The systemd version the unit targets; parsers that changed between versions follow it (default: newest). */
+  systemdVersion?: number;
 }
 
 /** Returns every problem of a value; an empty array means systemd accepts it. */
