@@ -129,6 +129,15 @@ export function appliedIn(analysis: UnitAnalysis, section: string, key?: string)
 
 const NO_ENTRIES: AnalyzedEntry[] = [];
 
+/** What a list directive ends up with: the assignments after the last empty one (which clears the list). */
+export function afterResets(entries: readonly AnalyzedEntry[]): AnalyzedEntry[] {
+  let start = 0;
+  entries.forEach((e, i) => {
+    if (e.entry.value === '') start = i + 1;
+  });
+  return entries.slice(start);
+}
+
 /** The value a single-value directive ends up with: the last applied assignment (empty = default). */
 export function lastApplied(analysis: UnitAnalysis, section: string, key: string): AnalyzedEntry | undefined {
   const all = appliedIn(analysis, section, key);

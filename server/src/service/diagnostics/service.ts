@@ -3,19 +3,13 @@
  * systemd applies: list directives with resets, the last value of single ones, and the type systemd
  * infers when Type= is not given (service_add_extras()).
  */
-import { appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
+import { afterResets, appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
 import type { Span } from '../parser';
 import { parseBoolean } from '../values';
 import type { Check, Finding } from './types';
 
-/** The entries a list directive ends up with: an empty assignment clears what came before. */
 function effectiveList(analysis: UnitAnalysis, key: string): AnalyzedEntry[] {
-  let list: AnalyzedEntry[] = [];
-  for (const e of appliedIn(analysis, 'Service', key)) {
-    if (e.entry.value === '') list = [];
-    else list.push(e);
-  }
-  return list;
+  return afterResets(appliedIn(analysis, 'Service', key));
 }
 
 function lastValue(analysis: UnitAnalysis, section: string, key: string): string | undefined {

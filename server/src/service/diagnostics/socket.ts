@@ -3,7 +3,7 @@
  * look-up done by systemd-analyze verify). Each check looks at what systemd actually applies: invalid
  * Listen lines are already dropped, empty assignments already reset the list.
  */
-import { appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
+import { afterResets, appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
 import type { Span } from '../parser';
 import { unitPrefix, withSuffix } from '../unitContext';
 import { parseListenAddress, type ListenParse } from '../values/listen';
@@ -18,32 +18,15 @@ interface Port {
 
 /** The ports systemd ends up with, in order: applied Listen*= lines, an empty one clearing the list. */
 function effectivePorts(analysis: UnitAnalysis, systemdVersion: number): Port[] {
-  let ports: Port[] = [];
-  for (const e of appliedIn(analysis, 'Socket')) {
-    if (e.def?.parser !== 'config_parse_socket_listen') continue;
-    if (e.entry.value === '') {
-      ports = [];
-      continue;
-    }
-    // Applied means the value parsed; only the kind is still to be learnt.
-    ports.push({
-      entry: e,
-      address() {
-        const parsed = parseListenAddress(e.entry.key, e.entry.value, analysis.context.unitName, systemdVersion);
-        return parsed.ok ? parsed : undefined;
-      },
-    });
-  }
-  return ports;
-}
-
-function effectiveSymlinks(analysis: UnitAnalysis): AnalyzedEntry[] {
-  let links: AnalyzedEntry[] = [];
-  for (const e of appliedIn(analysis, 'Socket', 'Symlinks')) {
-    if (e.entry.value === '') links = [];
-    else links.push(e);
-  }
-  return links;
+  const listens = appliedIn(analysis, 'Socket').filter((e) => e.def?.parser === 'config_parse_socket_listen');
+  // Applied means the value parsed; only the kind is still to be learnt.
+  return afterResets(listens).map((e) => ({
+    entry: e,
+    address() {
+      const parsed = parseListenAddress(e.entry.key, e.entry.value, analysis.context.unitName, systemdVersion);
+      return parsed.ok ? parsed : undefined;
+    },
+  }));
 }
 
 function boolSetting(analysis: UnitAnalysis, key: string, fallback: boolean): { value: boolean; entry?: AnalyzedEntry } {
@@ -96,7 +79,7 @@ function maxConnections(analysis: UnitAnalysis, accept: boolean, version: number
 }
 
 function symlinks(analysis: UnitAnalysis, ports: Port[]): Finding[] {
-  const links = effectiveSymlinks(analysis);
+  const links = afterResets(appliedIn(analysis, 'Socket', 'Symlinks'));
   if (!links.length) return [];
   const nodes = ports.filter((p) => p.address()?.fileSystemNode).length;
   if (nodes === 1) return [];
