@@ -13,6 +13,13 @@ export interface UnitContext {
   isDropIn: boolean;
   /** Folder that holds the unit (for a drop-in: the folder that holds the foo.socket.d folder). */
   unitDir?: string;
+  /** Which manager reads it: a user manager for units under a systemd/user folder, else the system manager. */
+  scope: 'system' | 'user';
+}
+
+/** systemd's user unit folders all end in systemd/user (~/.config/systemd/user, /etc/systemd/user, …). */
+export function scopeOfPath(filePath: string): 'system' | 'user' {
+  return /\/systemd\/user(\/|$)/.test(filePath) ? 'user' : 'system';
 }
 
 function basename(p: string): string {
@@ -35,10 +42,10 @@ export function unitContextFromPath(filePath: string): UnitContext {
   if (name.endsWith('.conf') && parent.endsWith('.d')) {
     const owner = parent.slice(0, -2);
     const unitType = unitTypeOfName(owner);
-    if (unitType) return { unitName: owner, unitType, isDropIn: true, unitDir: dirname(dir) };
+    if (unitType) return { unitName: owner, unitType, isDropIn: true, unitDir: dirname(dir), scope: scopeOfPath(filePath) };
   }
   const unitType = unitTypeOfName(name);
-  return { unitName: unitType ? name : undefined, unitType, isDropIn: false, unitDir: dir };
+  return { unitName: unitType ? name : undefined, unitType, isDropIn: false, unitDir: dir, scope: scopeOfPath(filePath) };
 }
 
 /** file:// URI to a path; other schemes (untitled:, vscode-vfs:) have no path we can look next to. */

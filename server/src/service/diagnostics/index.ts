@@ -46,7 +46,7 @@ function siblingRefusal(input: CheckInput, unitName: string): string | undefined
   const findings = collectFindings({
     ...input,
     unit: parseUnit(text),
-    context: { unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: dir },
+    context: { ...input.context, unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: dir },
     resolver: undefined,
   });
   return findings.find((f) => (f.severity ?? defaultSeverity(f.code)) === 'error')?.message;

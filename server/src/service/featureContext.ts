@@ -1,0 +1,15 @@
+/** What every editor feature (completion, hover, code actions, links …) gets besides the document and its tree. */
+import type { DirectiveCatalog } from './catalog';
+import type { UnitContext } from './unitContext';
+
+export interface FeatureContext {
+  catalog: DirectiveCatalog;
+  /** Unit type, name, folder, drop-in or not, system or user scope. */
+  context: UnitContext;
+  /** The systemd version the user targets (setting, else the local systemd, else the newest known). */
+  systemdVersion: number;
+  /** Unit file names found in the workspace (e.g. "web.service"), for unit-name completion. */
+  workspaceUnits: readonly string[];
+  /** Also offer directives newer than the target version (the user asked for them). */
+  includeNewer?: boolean;
+}
