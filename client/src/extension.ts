@@ -1,25 +1,99 @@
 /**
- * The VS Code extension: starts the bundled language server for systemd unit files.
- * The language client restarts the server after a crash (its default error handler).
+ * The VS Code extension: starts the bundled language server for systemd unit files, shows the target
+ * systemd version in a language status item, and registers the commands. The language client's default
+ * error handler restarts the server after a crash.
  */
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { registerCommands, type ExtensionState } from './commands';
+
+export const LANGUAGE_ID = 'systemd-unit-file';
+
+/** What the server reports about the version it checks against (see server.ts, `sockact/status`). */
+interface ServerStatus {
+  systemdVersion: number;
+  source: 'setting' | 'local' | 'newest';
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'systemd-unit-file' }],
-    synchronize: { configurationSection: 'sockact' },
+    documentSelector: [{ language: LANGUAGE_ID }],
+    outputChannel: output,
+    synchronize: {
+      configurationSection: 'sockact',
+      // Unit names in the workspace feed completion of Service=, Requires=, WantedBy= …
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
+    },
   };
-  client = new LanguageClient('sockact', 'systemd Socket Activation', serverOptions, clientOptions);
-  await client.start();
+  return new LanguageClient('sockact', 'Socket Activation (systemd units)', serverOptions, clientOptions);
+}
+
+function createStatusItem(): vscode.LanguageStatusItem {
+  const item = vscode.languages.createLanguageStatusItem('sockact.status', { language: LANGUAGE_ID });
+  item.name = 'systemd version';
+  item.text = 'systemd …';
+  item.detail = 'starting the language server';
+  item.command = { command: 'sockact.showOutput', title: 'Show output' };
+  return item;
+}
+
+function describeStatus(status: ServerStatus): string {
+  switch (status.source) {
+    case 'setting':
+      return 'target set by sockact.systemdVersion';
+    case 'local':
+      return 'target: the systemd installed here';
+    case 'newest':
+      return 'target: the newest known (no systemd here)';
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Socket Activation');
+  const status = createStatusItem();
+  context.subscriptions.push(output, status);
+  client = createClient(context, output);
+  const current = client;
+  context.subscriptions.push(
+    current.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) {
+        status.text = 'systemd: server stopped';
+        status.severity = vscode.LanguageStatusSeverity.Error;
+      }
+    }),
+  );
+  const state: ExtensionState = {
+    hasClient: true,
+    restartServer: async () => {
+      output.appendLine('Restarting the language server.');
+      await current.restart();
+    },
+    showOutput: () => output.show(true),
+  };
+  registerCommands(context, state);
+  // Registered before start() so the first status the server sends is not missed.
+  context.subscriptions.push(
+    current.onNotification('sockact/status', (s: ServerStatus) => {
+      status.text = `systemd ${s.systemdVersion}`;
+      status.detail = describeStatus(s);
+      status.severity = vscode.LanguageStatusSeverity.Information;
+    }),
+  );
+  await current.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,44 @@
+/**
+ * The extension manifest agrees with the code: every diagnostic code can be configured, every
+ * registered command is contributed (and the other way round), unit files and drop-ins map to the
+ * shared language id, and the .vsix keeps only the bundles and static contributions.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DIAGNOSTIC_CODES } from '../server/src/service/languageService';
+
+const root = new URL('../', import.meta.url);
+const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const contributes = manifest.contributes;
+
+test('sockact.severity accepts exactly the diagnostic codes', () => {
+  const codes = contributes.configuration.properties['sockact.severity'].propertyNames.enum;
+  assert.deepEqual([...codes].sort(), Object.keys(DIAGNOSTIC_CODES).sort());
+});
+
+test('contributed commands are exactly the registered ones', () => {
+  const source = readFileSync(new URL('client/src/commands.ts', root), 'utf8');
+  const registered = [...source.matchAll(/id: '([^']+)'/g)].map((m) => m[1]).sort();
+  const contributed = contributes.commands.map((c: { command: string }) => c.command).sort();
+  assert.deepEqual(contributed, registered);
+});
+
+test('unit files and drop-ins open as systemd-unit-file, activated lazily', () => {
+  const [language] = contributes.languages;
+  assert.equal(language.id, 'systemd-unit-file');
+  for (const ext of ['.socket', '.service', '.timer', '.path', '.mount', '.automount', '.swap', '.target', '.slice']) {
+    assert.ok(language.extensions.includes(ext), ext);
+  }
+  assert.deepEqual(language.filenamePatterns, ['**/*.{socket,service,timer,path,mount,automount,swap,target,slice}.d/*.conf']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:systemd-unit-file']);
+});
+
+test('.vscodeignore excludes everything and whitelists the bundles and contributions', () => {
+  const lines = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  assert.equal(lines[0], '**');
+  for (const kept of ['!dist/client.js', '!dist/server.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**', '!snippets/**']) {
+    assert.ok(lines.includes(kept), kept);
+  }
+  assert.ok(!lines.some((l) => l.includes('src') || l.includes('node_modules')));
+});
