@@ -6,7 +6,9 @@
  *      .socket unit and of a 10,000-line one: median of N runs after warm-up;
  *  (b) `systemd-analyze verify` on the same two files (each with its .service beside it);
  *  (c) 200 generated unit files linted in ONE `node dist/cli.js lint` call vs `systemd-analyze verify`
- *      run on each of them one by one (sum).
+ *      run on each of them one by one (sum);
+ *  (d) the language server as an editor sees it (`node dist/cli.js lsp --stdio`, bench/lspLatency.ts):
+ *      median round trips of completion, hover and an empty request on the same two units.
  *
  * Every input is generated deterministically (no randomness) into a temporary directory that is
  * removed at the end. Exit status is 0 unless something crashes; missing systemd-analyze or a missing
@@ -22,6 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createFileResolver } from '../server/src/node/fileResolver';
 import { detectSystemdVersion } from '../server/src/node/systemdVersion';
 import { createLanguageService } from '../server/src/service/languageService';
+import { measureLspLatency } from './lspLatency';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -223,11 +226,12 @@ function timeVerify(files: string[], cwd: string): { ms: number; status: number 
 
 // ---------------------------------------------------------------------------------------------------
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
     run(dir);
+    await lspLatency(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -372,4 +376,24 @@ function run(dir: string): void {
   );
 }
 
-main();
+/** (d) Round trips to the language server over stdio; runs after run(dir), which wrote the units to dir/pair. */
+async function lspLatency(dir: string): Promise<void> {
+  console.log('\n(d) language server over stdio (node dist/cli.js lsp --stdio, vscode-jsonrpc client): median round trip');
+  if (!existsSync(CLI)) {
+    console.log(`  skipped: ${CLI} is missing (run \`npm run build\`)`);
+    return;
+  }
+  const pairDir = join(dir, 'pair');
+  await measureLspLatency({
+    cli: CLI,
+    documents: [
+      { label: '30-line unit', path: join(pairDir, 'bench-small.socket'), text: smallSocket('bench-small'), warmup: 20, runs: 200 },
+      { label: '10,000-line unit', path: join(pairDir, 'bench-huge.socket'), text: hugeSocket('bench-huge'), warmup: 5, runs: 30 },
+    ],
+  });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,5 +1,6 @@
 /**
- * The language server: wires the LSP connection to the pure language service. No logic lives here.
+ * The language server: wires the LSP connection to the pure language service. No logic lives here:
+ * settings are read, documents parsed once per version, and every request handed to the service.
  */
 import {
   createConnection,
@@ -7,23 +8,25 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
 import { createFileResolver } from './node/fileResolver';
-import { resolveSystemdVersion } from './node/systemdVersion';
-import { createLanguageService, type Severity, type DiagnosticCode } from './service/languageService';
+import { detectSystemdVersion, resolveSystemdVersion } from './node/systemdVersion';
+import { findWorkspaceUnits } from './node/workspaceUnits';
+import { CODE_ACTION_KINDS } from './service/codeActions';
+import { createLanguageService, type ServiceSettings } from './service/languageService';
 import type { UnitFile } from './service/parser';
-
-interface ServerSettings {
-  systemdVersion: number;
-  severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
-}
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = createLanguageService({ resolver: createFileResolver() });
 const parsed = new Map<string, { version: number; unit: UnitFile }>();
-let settings: ServerSettings = { systemdVersion: resolveSystemdVersion('auto', service.catalog.newestVersion), severities: {} };
+const published = new Map<string, Diagnostic[]>();
+let settings: ServiceSettings = { systemdVersion: resolveSystemdVersion('auto', service.catalog.newestVersion) };
+let versionSource: 'setting' | 'local' | 'newest' = detectSystemdVersion() ? 'local' : 'newest';
+let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
 
 /** Parse once per document version; every feature reuses the tree. */
@@ -37,41 +40,100 @@ function unitOf(document: TextDocument): UnitFile {
 
 function validate(document: TextDocument): void {
   const diagnostics = service.doValidation(document, unitOf(document), settings);
+  published.set(document.uri, diagnostics);
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+}
+
+function rescanWorkspaceUnits(): void {
+  settings = { ...settings, workspaceUnits: findWorkspaceUnits(workspaceFolders) };
 }
 
 async function loadSettings(): Promise<void> {
   if (!canReadConfiguration) return;
-  const raw = (await connection.workspace.getConfiguration('sockact')) as Record<string, unknown> | null;
+  const raw = ((await connection.workspace.getConfiguration('sockact')) ?? {}) as Record<string, unknown>;
+  const configured = raw.systemdVersion ?? 'auto';
+  const explicit = configured !== 'auto' && Number.isInteger(Number(configured)) && Number(configured) > 0;
+  versionSource = explicit ? 'setting' : detectSystemdVersion() ? 'local' : 'newest';
+  const scope = raw.unitScope === 'system' || raw.unitScope === 'user' ? raw.unitScope : undefined;
   settings = {
-    systemdVersion: resolveSystemdVersion(raw?.systemdVersion ?? 'auto', service.catalog.newestVersion),
-    severities: (raw?.severity as ServerSettings['severities'] | undefined) ?? {},
+    ...settings,
+    systemdVersion: resolveSystemdVersion(configured, service.catalog.newestVersion),
+    severities: (raw.severity as ServiceSettings['severities']) ?? {},
+    scope,
+    includeNewer: (raw.completion as { includeNewerDirectives?: boolean } | undefined)?.includeNewerDirectives === true,
   };
+}
+
+function sendStatus(): void {
+  void connection.sendNotification('sockact/status', { systemdVersion: settings.systemdVersion, source: versionSource });
 }
 
 connection.onInitialize((params) => {
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+  rescanWorkspaceUnits();
   return {
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['=', '%', '[', ' '] },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+    },
     serverInfo: { name: 'sockact', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(async () => {
   await loadSettings();
+  sendStatus();
   documents.all().forEach(validate);
 });
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings();
+  sendStatus();
+  documents.all().forEach(validate);
+});
+
+// The VS Code client watches unit files itself (synchronize.fileEvents in client/src/extension.ts).
+connection.onDidChangeWatchedFiles(() => {
+  rescanWorkspaceUnits();
+  // A unit appearing or vanishing next to a socket changes its missing-service verdict.
   documents.all().forEach(validate);
 });
 
 documents.onDidChangeContent((e) => validate(e.document));
 documents.onDidClose((e) => {
   parsed.delete(e.document.uri);
+  published.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
+
+/** Runs a feature on an open document, or answers `empty` for a document the server does not have. */
+function withDocument<T>(uri: string, empty: T, feature: (document: TextDocument, unit: UnitFile) => T): T {
+  const document = documents.get(uri);
+  return document ? feature(document, unitOf(document)) : empty;
+}
+
+connection.onCompletion((p) =>
+  withDocument(p.textDocument.uri, null, (d, u) => service.doComplete(d, u, p.position, settings)),
+);
+connection.onHover((p) => withDocument(p.textDocument.uri, null, (d, u) => service.doHover(d, u, p.position, settings)));
+connection.onCodeAction((p) =>
+  withDocument(p.textDocument.uri, [], (d, u) =>
+    // All of the document's diagnostics, so "fix all of this kind" can see every occurrence.
+    service.doCodeActions(d, u, p.range, published.get(d.uri) ?? p.context.diagnostics, settings),
+  ),
+);
+connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentSymbols(d, u)));
+connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, [], (d, u) => service.getFoldingRanges(d, u)));
+connection.onDocumentLinks((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentLinks(d, u, settings)));
+/** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
+connection.onRequest('sockact/ping', () => null);
 
 documents.listen(connection);
 connection.listen();

@@ -8,6 +8,7 @@ import { catalog as generatedCatalog } from '../data/catalog.generated';
 export class DirectiveCatalog {
   private readonly bySection = new Map<string, Map<string, DirectiveDef>>();
   private readonly byName = new Map<string, DirectiveDef[]>();
+  private readonly listBySection = new Map<string, readonly DirectiveDef[]>();
   /** Suggestions are costly (edit distance against a whole section) and the same typo tends to repeat. */
   private readonly suggestionCache = new Map<string, string[]>();
 
@@ -39,8 +40,11 @@ export class DirectiveCatalog {
     return this.bySection.get(section)?.get(name);
   }
 
-  directivesIn(section: string): DirectiveDef[] {
-    return [...(this.bySection.get(section)?.values() ?? [])];
+  /** The section's directives in catalog order (one shared array: do not modify). */
+  directivesIn(section: string): readonly DirectiveDef[] {
+    let list = this.listBySection.get(section);
+    if (!list) this.listBySection.set(section, (list = [...(this.bySection.get(section)?.values() ?? [])]));
+    return list;
   }
 
   /** Sections (other than the given one) that know this key, to say "X= belongs in [Service]". */

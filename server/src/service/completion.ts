@@ -1,0 +1,52 @@
+/**
+ * Completion for unit files: section headers, directive names and values. Pure: the document, its
+ * parsed tree and the feature context in, plain LSP types out.
+ *
+ * The work is split by where the cursor is (completionCursor.ts): a header line, a key being typed, or a
+ * value (also on a continuation line). Comment lines get nothing: systemd reads nothing there.
+ */
+import type { CompletionItem, CompletionList, Position, Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FeatureContext } from './featureContext';
+import type { UnitFile } from './parser';
+import { locateCursor, type CursorContext, type OffsetRange } from './completionCursor';
+import { directiveItems, sectionItems } from './completionDirectives';
+import { valueItems } from './completionValues';
+
+export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext): CompletionList {
+  const toRange = (r: OffsetRange): Range => ({ start: document.positionAt(r.start), end: document.positionAt(r.end) });
+  const offset = document.offsetAt(position);
+  const cursor = locateCursor(unit, offset);
+  const typed = cursor.kind === 'key' ? unit.text.slice(cursor.replace.start, Math.max(cursor.replace.start, offset)) : '';
+  // A [Socket] section knows some 300 keys: sending only those that can still match what is typed keeps
+  // the answer small and fast. The list is then incomplete, so the editor asks again as the word changes
+  // (including after a backspace, which could bring back keys left out here).
+  return { isIncomplete: typed !== '', items: itemsFor(cursor, unit, ctx, toRange, typed) };
+}
+
+function itemsFor(
+  cursor: CursorContext,
+  unit: UnitFile,
+  ctx: FeatureContext,
+  toRange: (r: OffsetRange) => Range,
+  typed: string,
+): CompletionItem[] {
+  switch (cursor.kind) {
+    case 'none':
+      return [];
+    case 'section-header':
+      return sectionItems(unit.sections, toRange(cursor.replace), ctx);
+    case 'key': {
+      const replace = toRange(cursor.replace);
+      const directives = cursor.section ? directiveItems(cursor.section, replace, cursor.hasEquals, ctx, typed) : [];
+      // On a blank line a new section is as likely as a new key; keys come first inside a section.
+      const sections = cursor.blankLine ? sectionItems(unit.sections, replace, ctx, cursor.section ? '9' : '0') : [];
+      return [...directives, ...sections];
+    }
+    case 'value': {
+      const def = ctx.catalog.lookup(cursor.section.name, cursor.entry.key);
+      if (!def) return [];
+      return valueItems({ def, entry: cursor.entry, text: unit.text, at: cursor.at, ctx, toRange });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Completion inside a value ("Key=|"): booleans, enum words, Listen*= address forms, unit names, the
+ * file descriptor name, and %-specifiers. Items are built with insertText; toValueEdits() then turns
+ * them into edits of the typed value (or of the word under the cursor, for lists).
+ */
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver-types';
+import type { DirectiveDef } from './catalogTypes';
+import type { FeatureContext } from './featureContext';
+import type { Entry } from './parser';
+import type { OffsetRange, ValuePosition } from './completionCursor';
+import { effectiveParser, enumWords } from './completionTypes';
+import { listenItems } from './completionListen';
+import { unitListInfo, unitNameItems } from './completionUnits';
+import { SPECIFIER_DESCRIPTIONS, SPECIFIER_TABLES } from './values';
+import type { SpecifierFlavor } from './values/specifiers';
+import { unitPrefix } from './unitContext';
+
+export interface ValueRequest {
+  def: DirectiveDef;
+  entry: Entry;
+  text: string;
+  at: ValuePosition;
+  ctx: FeatureContext;
+  toRange(range: OffsetRange): Range;
+}
+
+/** Parsers that run the value through unit_name_printf(): unit names, with the smaller specifier table. */
+const NAME_PRINTF_PARSERS = new Set([
+  'config_parse_unit_deps', 'config_parse_obsolete_unit_deps', 'config_parse_service_sockets', 'config_parse_trigger_unit',
+  'config_parse_unit_slice', 'config_parse_socket_service', 'config_parse_also', 'config_parse_strv',
+]);
+
+/** Parsers that expand the full specifier table (unit_full_printf(), unit_path_printf() and friends). */
+const FULL_PRINTF_PARSERS = new Set([
+  'config_parse_socket_listen', 'config_parse_fdname', 'config_parse_unit_path_printf', 'config_parse_unit_path_strv_printf',
+  'config_parse_unit_mounts_for', 'config_parse_colon_separated_paths', 'config_parse_namespace_path_strv',
+  'config_parse_exec_directories', 'config_parse_bind_paths', 'config_parse_pid_file', 'config_parse_working_directory',
+  'config_parse_temporary_filesystems', 'config_parse_unit_string_printf', 'config_parse_unit_strv_printf',
+  'config_parse_documentation', 'config_parse_unit_condition_path', 'config_parse_unit_condition_string',
+  'config_parse_exec', 'config_parse_environ', 'config_parse_unit_env_file', 'config_parse_user_group_compat',
+  'config_parse_user_group_strv_compat', 'config_parse_exec_input', 'config_parse_exec_input_text',
+  'config_parse_exec_output', 'config_parse_set_credential', 'config_parse_load_credential',
+  'config_parse_exec_selinux_context', 'config_parse_exec_apparmor_profile', 'config_parse_exec_smack_process_label',
+]);
+
+function specifierFlavor(section: string, parser: string): SpecifierFlavor | undefined {
+  if (FULL_PRINTF_PARSERS.has(parser)) return 'full';
+  // Plain config_parse_strv expands nothing, except in [Install] where install.c expands unit names.
+  if (parser === 'config_parse_strv' && section !== 'Install') return undefined;
+  if (NAME_PRINTF_PARSERS.has(parser)) return 'name';
+  return undefined;
+}
+
+/** True when the cursor follows a '%' that starts a specifier ("%%" is an escaped, literal '%'). */
+function afterSpecifierPercent(text: string, at: ValuePosition): boolean {
+  let percents = 0;
+  for (let i = at.offset - 1; i >= at.lineValue.start && text[i] === '%'; i--) percents++;
+  return percents % 2 === 1;
+}
+
+/** Specifier letters, with the description as detail; the edit inserts just after the '%'. */
+function specifierItems(flavor: SpecifierFlavor): CompletionItem[] {
+  const letters = [...SPECIFIER_TABLES[flavor]].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b));
+  const items: CompletionItem[] = letters.map((letter, i) => ({
+    label: `%${letter}`,
+    kind: CompletionItemKind.Variable,
+    detail: SPECIFIER_DESCRIPTIONS[letter],
+    filterText: letter,
+    sortText: String(i).padStart(2, '0'),
+    insertText: letter,
+  }));
+  items.push({ label: '%%', kind: CompletionItemKind.Variable, detail: 'a literal %', filterText: '%', sortText: '99', insertText: '%' });
+  return items;
+}
+
+/** yes/no first; the other spellings parse_boolean() accepts sort after them. */
+function booleanItems(withEmpty: boolean): CompletionItem[] {
+  const words: Array<[string, string, number]> = [
+    ['yes', 'true', 0], ['no', 'false', 0],
+    ['true', 'same as yes', 1], ['false', 'same as no', 1], ['on', 'same as yes', 1], ['off', 'same as no', 1],
+  ];
+  const items: CompletionItem[] = words.map(([word, detail, rank], i) => ({
+    label: word, kind: CompletionItemKind.Value, detail, sortText: `${rank}-${i}`, insertText: word,
+  }));
+  if (withEmpty) {
+    items.push({ label: '(empty)', kind: CompletionItemKind.Value, detail: 'unset: leave it to systemd’s default', sortText: '2', insertText: '', filterText: '' });
+  }
+  return items;
+}
+
+/** Enum words need a suffix for some StandardInput=/StandardOutput= forms ("file:PATH"). */
+const ENUM_SNIPPETS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  config_parse_exec_input: { file: 'file:${1:/path}' },
+  config_parse_exec_output: { file: 'file:${1:/path}', append: 'append:${1:/path}', truncate: 'truncate:${1:/path}' },
+};
+
+function enumItems(def: DirectiveDef, parser: string): CompletionItem[] {
+  const snippets = ENUM_SNIPPETS[parser] ?? {};
+  const words = def.enumValues ?? [];
+  return enumWords(def).map((word, i) => {
+    const isBooleanExtra = !words.includes(word);
+    const item: CompletionItem = {
+      label: word,
+      kind: CompletionItemKind.EnumMember,
+      sortText: String(i).padStart(2, '0'),
+      insertText: snippets[word] ?? word,
+    };
+    if (isBooleanExtra) item.detail = 'boolean';
+    if (snippets[word]) item.insertTextFormat = InsertTextFormat.Snippet;
+    return item;
+  });
+}
+
+/** FileDescriptorName=: the unit's prefix is the usual choice ("web" for web.socket). */
+function fdNameItems(ctx: FeatureContext): CompletionItem[] {
+  const unitName = ctx.context.unitName;
+  if (!unitName) return [];
+  return [{
+    label: unitPrefix(unitName),
+    kind: CompletionItemKind.Value,
+    detail: `name in $LISTEN_FDNAMES (default: ${unitName})`,
+    insertText: unitPrefix(unitName),
+  }];
+}
+
+/** The other blank-separated words of the value (not the one being completed). */
+function otherWords(req: ValueRequest): string[] {
+  const current = req.text.slice(req.at.word.start, req.at.word.end);
+  const words = req.entry.value.split(/[ \t]+/).filter((w) => w !== '');
+  const i = words.indexOf(current);
+  if (i >= 0) words.splice(i, 1);
+  return words;
+}
+
+/** Items carry their text in insertText until here, where it becomes an edit of the given range. */
+function withEdits(items: CompletionItem[], range: Range): CompletionItem[] {
+  return items.map(({ insertText, ...item }) => ({ ...item, textEdit: { range, newText: insertText ?? item.label } }));
+}
+
+/**
+ * Items for the value under the cursor. A '%' just before the cursor asks for a specifier when the
+ * directive expands them; lists of unit names replace one word, every other value the whole value.
+ */
+export function valueItems(req: ValueRequest): CompletionItem[] {
+  const { def, ctx, at } = req;
+  const parser = effectiveParser(def, ctx.systemdVersion);
+  const flavor = specifierFlavor(def.section, parser);
+  if (flavor && afterSpecifierPercent(req.text, at)) {
+    return withEdits(specifierItems(flavor), req.toRange({ start: at.offset, end: at.offset }));
+  }
+
+  const wholeValue = req.toRange(at.lineValue);
+  const units = unitListInfo(def.section, parser);
+  if (units) {
+    const items = unitNameItems(units, ctx.workspaceUnits, ctx.context, otherWords(req));
+    return withEdits(items, units.isList ? req.toRange(at.word) : wholeValue);
+  }
+  if (def.name === 'ListenNetlink') return netlinkFamilyItems(req);
+  return withEdits(singleValueItems(def, parser, ctx), wholeValue);
+}
+
+/** ListenNetlink=FAMILY [GROUP]: only the first word is a family name. */
+function netlinkFamilyItems(req: ValueRequest): CompletionItem[] {
+  const { at } = req;
+  if (req.text.slice(at.lineValue.start, at.word.start).trim() !== '') return [];
+  return withEdits(listenItems('ListenNetlink', { scope: req.ctx.context.scope }), req.toRange(at.word));
+}
+
+function singleValueItems(def: DirectiveDef, parser: string, ctx: FeatureContext): CompletionItem[] {
+  switch (parser) {
+    case 'config_parse_socket_listen':
+      return listenItems(def.name, { unitName: ctx.context.unitName, scope: ctx.context.scope });
+    case 'config_parse_fdname':
+      return fdNameItems(ctx);
+    case 'config_parse_bool':
+    case 'config_parse_job_mode_isolate':
+      return booleanItems(false);
+    case 'config_parse_tristate':
+      return booleanItems(true);
+    default:
+      return enumWords(def).length > 0 ? enumItems(def, parser) : [];
+  }
+}
