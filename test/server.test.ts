@@ -1,12 +1,16 @@
 /**
- * The bundled server over stdio, driven by a plain JSON-RPC client (not VS Code): it starts, publishes
- * diagnostics for an opened unit, updates them on change, and exits on request.
+ * The bundled server over stdio, driven by a plain JSON-RPC client (not VS Code): it starts, reads its
+ * settings, publishes diagnostics, answers every feature request it advertises, and exits on request.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { CodeAction, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-types';
 
 interface PublishDiagnosticsParams {
   uri: string;
@@ -15,70 +19,137 @@ interface PublishDiagnosticsParams {
 }
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const workspace = mkdtempSync(join(tmpdir(), 'sockact-server-'));
+after(() => rmSync(workspace, { recursive: true, force: true }));
 
-test('sockact lsp --stdio publishes diagnostics for an opened and edited unit', async () => {
+interface Session {
+  connection: MessageConnection;
+  statuses: unknown[];
+  diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams>;
+  open(uri: string, text: string, version?: number): Promise<void>;
+  close(): Promise<number | null>;
+}
+
+/** Starts `sockact lsp --stdio`, initializes it with the given settings, and waits until it has read them. */
+async function startServer(settings: Record<string, unknown>, rootUri: string | null = null): Promise<Session> {
   const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published: PublishDiagnosticsParams[] = [];
+  const statuses: unknown[] = [];
   const waiters: Array<() => void> = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.push(p);
     waiters.splice(0).forEach((w) => w());
   });
+  connection.onNotification('sockact/status', (s: unknown) => statuses.push(s));
   let configured!: () => void;
   const settingsRead = new Promise<void>((resolve) => (configured = resolve));
   connection.onRequest('workspace/configuration', () => {
     setImmediate(configured);
-    return [{ systemdVersion: 252 }];
+    return [settings];
   });
   connection.listen();
-  // The server may publish a document more than once (e.g. again after reading the settings), so wait
-  // for the newest publication of the version we want.
-  const diagnosticsFor = (version: number) =>
-    new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version} within 10 s`)), 10_000);
-      const check = () => {
-        const found = published.filter((p) => p.version === version).pop();
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        } else waiters.push(check);
-      };
-      check();
-    });
-
-  try {
-    const init = (await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: { workspace: { configuration: true } },
-    })) as { capabilities: { textDocumentSync: unknown } };
-    assert.ok(init.capabilities.textDocumentSync);
-    await connection.sendNotification('initialized', {});
-    // The document arrives once the server has its settings, so every publication uses them.
-    await settingsRead;
-    // A folder that does not exist: the server cannot know whether web.service exists, so it does not say.
-    const uri = 'file:///nonexistent/web.socket';
-    await connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'systemd-unit-file', version: 1, text: '[Socket]\nListenStream=8080 # web\nDeferTrigger=yes\n' },
-    });
-    const first = await diagnosticsFor(1);
-    assert.equal(first.uri, uri);
-    const codes = first.diagnostics.map((d) => d.code).sort();
-    // 252 (from workspace/configuration) does not know DeferTrigger=; the comment ruins the only socket.
-    assert.deepEqual(codes, ['directive-too-new', 'inline-comment', 'no-listen']);
-    await connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: 2 },
-      contentChanges: [{ text: '[Socket]\nListenStream=8080\n' }],
-    });
-    const second = await diagnosticsFor(2);
-    assert.deepEqual(second.diagnostics, []);
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    assert.equal(code, 0);
-  } finally {
-    connection.dispose();
-    child.kill();
+  const init = (await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri,
+    capabilities: { workspace: { configuration: true } },
+  })) as { capabilities: Record<string, unknown> };
+  for (const provider of ['textDocumentSync', 'completionProvider', 'hoverProvider', 'codeActionProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'documentLinkProvider']) {
+    assert.ok(init.capabilities[provider], provider);
   }
+  await connection.sendNotification('initialized', {});
+  // Documents arrive once the server has its settings, so every publication uses them.
+  await settingsRead;
+  return {
+    connection,
+    statuses,
+    // The server may publish a document more than once (e.g. again after reading the settings), so wait
+    // for the newest publication of the version we want.
+    diagnosticsFor: (uri, version) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 10 s`)), 10_000);
+        const check = () => {
+          const found = published.filter((p) => p.uri === uri && p.version === version).pop();
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else waiters.push(check);
+        };
+        check();
+      }),
+    open: (uri, text, version = 1) =>
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version, text } }),
+    async close() {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      connection.dispose();
+      return code;
+    },
+  };
+}
+
+test('sockact lsp --stdio publishes diagnostics for an opened and edited unit', async () => {
+  const server = await startServer({ systemdVersion: 252 });
+  // A folder that does not exist: the server cannot know whether web.service exists, so it does not say.
+  const uri = 'file:///nonexistent/web.socket';
+  await server.open(uri, '[Socket]\nListenStream=8080 # web\nDeferTrigger=yes\n');
+  const first = await server.diagnosticsFor(uri, 1);
+  // 252 (from workspace/configuration) does not know DeferTrigger=; the comment ruins the only socket.
+  assert.deepEqual(first.diagnostics.map((d) => d.code).sort(), ['directive-too-new', 'inline-comment', 'no-listen']);
+  await server.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: '[Socket]\nListenStream=8080\n' }],
+  });
+  assert.deepEqual((await server.diagnosticsFor(uri, 2)).diagnostics, []);
+  assert.deepEqual(server.statuses.at(-1), { systemdVersion: 252, source: 'setting' });
+  assert.equal(await server.close(), 0);
+});
+
+test('settings: a severity override silences a code', async () => {
+  const server = await startServer({ systemdVersion: 258, severity: { 'inline-comment': 'off', 'legacy-path': 'error' } });
+  const uri = 'file:///nonexistent/quiet.socket';
+  await server.open(uri, '[Unit]\nDescription=Quiet # really\n[Socket]\nListenStream=/var/run/quiet.sock\n');
+  const { diagnostics } = await server.diagnosticsFor(uri, 1);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['legacy-path', 1]]);
+  assert.equal(await server.close(), 0);
+});
+
+test('every advertised feature answers over stdio, with workspace units in completion', async () => {
+  writeFileSync(join(workspace, 'web.service'), '[Service]\nExecStart=/bin/true\n');
+  writeFileSync(join(workspace, 'other.service'), '[Service]\nExecStart=/bin/true\n');
+  const text = '[Unit]\nDocumentation=man:systemd.socket(5)\n\n[Socket]\nListenStream=8080 # web\nService=\n';
+  writeFileSync(join(workspace, 'web.socket'), text);
+  const uri = pathToFileURL(join(workspace, 'web.socket')).href;
+  const server = await startServer({ systemdVersion: 252 }, pathToFileURL(workspace).href);
+  await server.open(uri, text);
+  const { diagnostics } = await server.diagnosticsFor(uri, 1);
+  const textDocument = { uri };
+  const ping = await server.connection.sendRequest('sockact/ping');
+  assert.equal(ping, null);
+
+  const completion = (await server.connection.sendRequest('textDocument/completion', { textDocument, position: { line: 5, character: 8 } })) as CompletionList;
+  const labels = completion.items.map((i) => i.label);
+  assert.ok(labels.includes('web.service') && labels.includes('other.service'), labels.join(', '));
+
+  const hover = (await server.connection.sendRequest('textDocument/hover', { textDocument, position: { line: 4, character: 3 } })) as Hover;
+  assert.match(JSON.stringify(hover.contents), /systemd\.socket\.html#ListenStream=/);
+
+  const comment = diagnostics.find((d) => d.code === 'inline-comment')!;
+  const actions = (await server.connection.sendRequest('textDocument/codeAction', {
+    textDocument,
+    range: comment.range,
+    context: { diagnostics: [comment] },
+  })) as CodeAction[];
+  assert.ok(actions.some((a) => a.kind === 'quickfix' && a.edit?.changes?.[uri]), JSON.stringify(actions.map((a) => a.title)));
+
+  const symbols = (await server.connection.sendRequest('textDocument/documentSymbol', { textDocument })) as DocumentSymbol[];
+  assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => c.name)]), [['Unit', ['Documentation']], ['Socket', ['ListenStream', 'Service']]]);
+
+  const folds = (await server.connection.sendRequest('textDocument/foldingRange', { textDocument })) as FoldingRange[];
+  assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[0, 1], [3, 5]]);
+
+  const links = (await server.connection.sendRequest('textDocument/documentLink', { textDocument })) as DocumentLink[];
+  assert.deepEqual(links.map((l) => l.target), ['https://www.freedesktop.org/software/systemd/man/latest/systemd.socket.html']);
+  assert.equal(await server.close(), 0);
 });
