@@ -25,6 +25,7 @@ import { createFileResolver } from '../server/src/node/fileResolver';
 import { detectSystemdVersion } from '../server/src/node/systemdVersion';
 import { createLanguageService } from '../server/src/service/languageService';
 import { measureLspLatency } from './lspLatency';
+import { fmt, median } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -184,15 +185,6 @@ function lineCount(text: string): number {
 // ---------------------------------------------------------------------------------------------------
 // Timing helpers
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fmt(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
-}
 
 function timeRuns(fn: () => void, warmup: number, runs: number): { median: number; min: number; max: number } {
   for (let i = 0; i < warmup; i++) fn();

@@ -14,6 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fmt, median } from './stats';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
@@ -46,15 +47,6 @@ const PING = 'sockact/ping';
 
 type Outcome = { kind: 'ok'; median: number; min: number; max: number } | { kind: 'unavailable' } | { kind: 'failed'; reason: string };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fmt(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
-}
 
 function show(o: Outcome): string {
   if (o.kind === 'ok') return `${fmt(o.median)} ms`;
