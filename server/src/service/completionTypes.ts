@@ -2,6 +2,7 @@
  * A short, human name for the kind of value a directive takes, derived from systemd's parser function
  * (the gperf column the catalog keeps), e.g. config_parse_sec → "time span". Shown as completion detail.
  */
+import { parserAt } from './analysis';
 import type { DirectiveDef } from './catalogTypes';
 
 const TYPE_OF_PARSER: Readonly<Record<string, string>> = {
@@ -94,15 +95,6 @@ export function enumWords(def: DirectiveDef): string[] {
   return words;
 }
 
-/**
- * The parser systemd uses for the target version: a directive removed in a later version still has its
- * old parser before that (`parser` is then the "removed" stub).
- */
-export function effectiveParser(def: DirectiveDef, systemdVersion: number): string {
-  if (def.removedIn !== undefined && systemdVersion < def.removedIn && def.parserBeforeRemoval) return def.parserBeforeRemoval;
-  return def.parser;
-}
-
 function listenType(name: string): string {
   if (name === 'ListenNetlink') return 'netlink family [group]';
   if (name === 'ListenStream' || name === 'ListenDatagram' || name === 'ListenSequentialPacket') return 'address';
@@ -111,7 +103,7 @@ function listenType(name: string): string {
 
 /** "boolean", "time span", "control-group|process|mixed|none", …; undefined when we have no good name. */
 export function humanValueType(def: DirectiveDef, systemdVersion: number): string | undefined {
-  const parser = effectiveParser(def, systemdVersion);
+  const parser = parserAt(def, systemdVersion);
   if (parser === 'config_parse_socket_listen') return listenType(def.name);
   if (def.section === 'Install' && parser === 'config_parse_strv') return 'unit names';
   const words = enumWords(def);

@@ -8,11 +8,12 @@ import type { DirectiveDef } from './catalogTypes';
 import type { FeatureContext } from './featureContext';
 import type { Entry } from './parser';
 import type { OffsetRange, ValuePosition } from './completionCursor';
-import { effectiveParser, enumWords } from './completionTypes';
+import { parserAt } from './analysis';
+import { enumWords } from './completionTypes';
 import { listenItems } from './completionListen';
 import { unitListInfo, unitNameItems } from './completionUnits';
 import { SPECIFIER_DESCRIPTIONS, SPECIFIER_TABLES } from './values';
-import type { SpecifierFlavor } from './values/specifiers';
+import { specifierFlavorOfParser, type SpecifierFlavor } from './values/specifiers';
 import { unitPrefix } from './unitContext';
 
 export interface ValueRequest {
@@ -22,33 +23,6 @@ export interface ValueRequest {
   at: ValuePosition;
   ctx: FeatureContext;
   toRange(range: OffsetRange): Range;
-}
-
-/** Parsers that run the value through unit_name_printf(): unit names, with the smaller specifier table. */
-const NAME_PRINTF_PARSERS = new Set([
-  'config_parse_unit_deps', 'config_parse_obsolete_unit_deps', 'config_parse_service_sockets', 'config_parse_trigger_unit',
-  'config_parse_unit_slice', 'config_parse_socket_service', 'config_parse_also', 'config_parse_strv',
-]);
-
-/** Parsers that expand the full specifier table (unit_full_printf(), unit_path_printf() and friends). */
-const FULL_PRINTF_PARSERS = new Set([
-  'config_parse_socket_listen', 'config_parse_fdname', 'config_parse_unit_path_printf', 'config_parse_unit_path_strv_printf',
-  'config_parse_unit_mounts_for', 'config_parse_colon_separated_paths', 'config_parse_namespace_path_strv',
-  'config_parse_exec_directories', 'config_parse_bind_paths', 'config_parse_pid_file', 'config_parse_working_directory',
-  'config_parse_temporary_filesystems', 'config_parse_unit_string_printf', 'config_parse_unit_strv_printf',
-  'config_parse_documentation', 'config_parse_unit_condition_path', 'config_parse_unit_condition_string',
-  'config_parse_exec', 'config_parse_environ', 'config_parse_unit_env_file', 'config_parse_user_group_compat',
-  'config_parse_user_group_strv_compat', 'config_parse_exec_input', 'config_parse_exec_input_text',
-  'config_parse_exec_output', 'config_parse_set_credential', 'config_parse_load_credential',
-  'config_parse_exec_selinux_context', 'config_parse_exec_apparmor_profile', 'config_parse_exec_smack_process_label',
-]);
-
-function specifierFlavor(section: string, parser: string): SpecifierFlavor | undefined {
-  if (FULL_PRINTF_PARSERS.has(parser)) return 'full';
-  // Plain config_parse_strv expands nothing, except in [Install] where install.c expands unit names.
-  if (parser === 'config_parse_strv' && section !== 'Install') return undefined;
-  if (NAME_PRINTF_PARSERS.has(parser)) return 'name';
-  return undefined;
 }
 
 /** True when the cursor follows a '%' that starts a specifier ("%%" is an escaped, literal '%'). */
@@ -143,8 +117,8 @@ function withEdits(items: CompletionItem[], range: Range): CompletionItem[] {
  */
 export function valueItems(req: ValueRequest): CompletionItem[] {
   const { def, ctx, at } = req;
-  const parser = effectiveParser(def, ctx.systemdVersion);
-  const flavor = specifierFlavor(def.section, parser);
+  const parser = parserAt(def, ctx.systemdVersion);
+  const flavor = specifierFlavorOfParser(def.section, parser);
   if (flavor && afterSpecifierPercent(req.text, at)) {
     return withEdits(specifierItems(flavor), req.toRange({ start: at.offset, end: at.offset }));
   }

@@ -12,7 +12,8 @@ import type { FeatureContext } from './featureContext';
 import { valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { parseBoolean, parseListenAddress, parseNsec, parseSec, parseSize, scanSpecifiers, SPECIFIER_DESCRIPTIONS } from './values';
 import type { ListenOk } from './values/listen';
-import { unitNameSpecifierValue, type SpecifierFlavor } from './values/specifiers';
+import { specifierFlavorOfParser, unitNameSpecifierValue, type SpecifierFlavor } from './values/specifiers';
+import { parserAt } from './analysis';
 
 const MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 
@@ -152,7 +153,7 @@ function keyHover(document: TextDocument, section: Section, entry: Entry, ctx: F
     if (doc.default !== undefined) lines.push(`**Default:** ${escapeMarkdown(doc.default)}`);
     lines.push('', '```ini', doc.example, '```');
   } else {
-    const parser = parserFor(def);
+    const parser = parserAt(def, ctx.systemdVersion);
     const type = describeParser(parser);
     if (type) lines.push(`**Value:** ${type}`);
     const words = target.enumValues ?? def.enumValues;
@@ -204,11 +205,6 @@ function docFor(section: string, def: DirectiveDef): DirectiveDoc | undefined {
   if (own) return own;
   if (section !== 'Service' && def.man && SHARED_MANS.has(def.man)) return directiveDoc('Service', def.name);
   return undefined;
-}
-
-/** The parser that describes the value: for a removed directive, the one it had before the removal. */
-function parserFor(def: DirectiveDef): string {
-  return def.parserBeforeRemoval ?? def.parser;
 }
 
 const SPAN = 'a time span, e.g. `30s`, `5min 20s`, `infinity` (a bare number means seconds)';
@@ -329,33 +325,11 @@ export function describeParser(parser: string): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Values
 
-/** Parsers that run their value through unit_*printf(), i.e. where `%X` means a specifier. */
-const NAME_PRINTF = new Set([
-  'config_parse_unit_deps', 'config_parse_obsolete_unit_deps', 'config_parse_service_sockets', 'config_parse_trigger_unit',
-  'config_parse_unit_slice', 'config_parse_socket_service',
-]);
-const FULL_PRINTF = new Set([
-  'config_parse_socket_listen', 'config_parse_unit_path_printf', 'config_parse_unit_path_strv_printf', 'config_parse_unit_mounts_for',
-  'config_parse_unit_string_printf', 'config_parse_unit_strv_printf', 'config_parse_documentation', 'config_parse_exec_input_text',
-  'config_parse_unit_condition_path', 'config_parse_unit_condition_string', 'config_parse_exec', 'config_parse_environ',
-  'config_parse_unit_env_file', 'config_parse_working_directory', 'config_parse_user_group_compat', 'config_parse_user_group_strv_compat',
-  'config_parse_exec_input', 'config_parse_exec_output', 'config_parse_fdname', 'config_parse_namespace_path_strv',
-  'config_parse_exec_directories', 'config_parse_bind_paths', 'config_parse_temporary_filesystems', 'config_parse_pid_file',
-  'config_parse_set_credential', 'config_parse_load_credential', 'config_parse_colon_separated_paths', 'config_parse_open_file',
-]);
-
-function specifierFlavor(parser: string): SpecifierFlavor | undefined {
-  if (NAME_PRINTF.has(parser)) return 'name';
-  if (FULL_PRINTF.has(parser)) return 'full';
-  return undefined;
-}
-
 function valueHover(document: TextDocument, unit: UnitFile, section: Section, entry: Entry, offset: number, ctx: FeatureContext): Hover | null {
   const def = ctx.catalog.lookup(section.name, entry.key);
   if (!def) return null;
-  const parser = parserFor(def);
-
-  const flavor = specifierFlavor(parser);
+  const parser = parserAt(def, ctx.systemdVersion);
+  const flavor = specifierFlavorOfParser(section.name, parser);
   if (flavor) {
     const h = specifierHover(document, entry, offset, flavor, ctx);
     if (h) return h;
