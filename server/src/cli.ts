@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { createFileResolver } from './node/fileResolver';
+import { createFileResolver, decodeUnitBytes } from './node/fileResolver';
 import { resolveSystemdVersion } from './node/systemdVersion';
 import { createLanguageService } from './service/languageService';
 
@@ -82,8 +82,7 @@ function readUnitText(path: string): { text: string } | { error: string } {
     return { error: `cannot read (${(e as NodeJS.ErrnoException).code})` };
   }
   if (bytes.subarray(0, 8192).includes(0)) return { error: 'looks like a binary file, not a unit file' };
-  // Keep a BOM in the text: systemd strips it itself, and only where it is (see parser.ts).
-  return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) };
+  return { text: decodeUnitBytes(bytes) };
 }
 
 function toJson(file: string, d: Diagnostic): JsonDiagnostic {

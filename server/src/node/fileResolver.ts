@@ -19,10 +19,14 @@ function searchDirs(unitDir: string): string[] | undefined {
   return SYSTEM_UNIT_DIRS.includes(dir) ? SYSTEM_UNIT_DIRS : [dir];
 }
 
+/** Unit file bytes to text, keeping a BOM (the parser strips it where systemd would) and marking invalid UTF-8. */
+export function decodeUnitBytes(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+}
+
 function readText(path: string): string | undefined {
   try {
-    // Keep a BOM: the parser strips it where systemd would.
-    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(path));
+    return decodeUnitBytes(readFileSync(path));
   } catch {
     return undefined;
   }
