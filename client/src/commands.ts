@@ -1,6 +1,14 @@
 /**
  * Every command the extension contributes, in one registry. A command says when it can run
- * (`enabledWhen`), so the palette and the handler agree; the state lives in ExtensionState.
+ * (`disabledReason`, and `needsTrust` for workspace trust), so the palette and the handler agree; the
+ * state lives in ExtensionState.
+ *
+ * Workspace trust: package.json declares `untrustedWorkspaces: limited`. Language features (diagnostics,
+ * completion, hover, quick fixes) only read the files, so they work in untrusted folders. A command that
+ * runs programs on the units or deploys them (e.g. `systemd-analyze verify`, `systemctl start`) must set
+ * `needsTrust: true` AND get `"enablement": "isWorkspaceTrusted"` in package.json's `contributes.commands`
+ * (test/vsix.test.ts checks the pair): the palette then greys it out, and a keybinding or another
+ * extension calling it gets the explanation below instead of a run.
  */
 import * as vscode from 'vscode';
 
@@ -13,11 +21,23 @@ export interface ExtensionState {
 
 export interface CommandSpec {
   id: string;
+  /** Runs programs or changes the system: disabled until the folder is trusted (see the header). */
+  needsTrust?: boolean;
   /** Why it cannot run right now, or undefined when it can. */
   disabledReason(state: ExtensionState): string | undefined;
   run(state: ExtensionState): Promise<void> | void;
 }
 
+export const UNTRUSTED_REASON = 'this folder is not trusted (Workspaces: Manage Workspace Trust)';
+
+/** Why the command cannot run right now: an untrusted folder first, then the command's own reason. */
+export function disabledReason(spec: CommandSpec, state: ExtensionState): string | undefined {
+  if (spec.needsTrust && !vscode.workspace.isTrusted) return UNTRUSTED_REASON;
+  return spec.disabledReason(state);
+}
+
+// Neither command needs trust: restarting our own bundled server and showing its output run nothing
+// from the workspace.
 export const COMMANDS: readonly CommandSpec[] = [
   {
     id: 'sockact.restartServer',
@@ -36,7 +56,15 @@ export function registerCommands(context: vscode.ExtensionContext, state: Extens
   for (const spec of COMMANDS) {
     context.subscriptions.push(
       vscode.commands.registerCommand(spec.id, async () => {
-        const reason = spec.disabledReason(state);
+        const reason = disabledReason(spec, state);
+        if (reason === UNTRUSTED_REASON) {
+          const manage = 'Manage Workspace Trust';
+          // Not awaited: the command returns at once, the button opens the trust editor.
+          void vscode.window.showWarningMessage(`Socket Activation: cannot run this now: ${reason}.`, manage).then((choice) => {
+            if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+          });
+          return;
+        }
         if (reason) {
           void vscode.window.showWarningMessage(`Socket Activation: cannot run this now: ${reason}.`);
           return;

@@ -1,0 +1,277 @@
+// `npm run test:e2e`: the extension as a user gets it, tested inside a real VS Code (code-server 4.100.3 =
+// VS Code 1.100.3) on this machine, where VS Code itself cannot be downloaded.
+//
+//  1. build the extension and the extension-host suite (client/test/suite → dist-test/), type-check the suite
+//  2. package the extension into a .vsix (scripts/package.mjs when present, else vsce) and install THAT
+//     .vsix, plus the test-only runner extension (test-runner-extension/), into a fresh extensions folder
+//  3. start code-server on a copy of client/test/fixtures/workspace; open the workbench in Debian's Chromium
+//     (playwright-core) so the extension host starts; the runner runs the mocha suite inside it and writes a
+//     JSON verdict, which this script polls for
+//  4. browser checks on the same workbench (test/e2e/browser.mjs): Quick Open, squiggles, suggest widget,
+//     hover, quick fix (Ctrl+.)
+//  5. the suite again in an untrusted folder (Restricted Mode), where the extension must still work
+//
+// Screenshots go to test-results/. The last line is `N passed, N failed`; the exit status is 1 on any failure.
+// Environment: SOCKACT_VSIX=file.vsix tests that file instead of packaging; SOCKACT_E2E_KEEP=1 keeps the
+// temporary folder; SOCKACT_E2E_GREP=regex runs only matching suite tests (and still the browser checks);
+// SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5; SOCKACT_E2E_VERBOSE=1 shows code-server's output.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildSuite, FIXTURES, SUITE_INDEX, typecheckSuite } from '../client/test/build.mjs';
+import { browserChecks } from '../test/e2e/browser.mjs';
+import { CHROMIUM_ARGS, ensureChromium, ensureCodeServer, installVsix, ROOT, startCodeServer } from './codeServer.mjs';
+
+const RESULTS_DIR = join(ROOT, 'test-results');
+const RUNNER_DIR = join(ROOT, 'test-runner-extension');
+const SUITE_TIMEOUT_MS = 150_000;
+const verbose = process.env.SOCKACT_E2E_VERBOSE === '1';
+
+const started = Date.now();
+const results = []; // { name, ok, error? }
+const timings = [];
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function record(name, ok, error) {
+  results.push({ name, ok, error });
+  console.log(`  ${ok ? '✔' : '✘'} ${name}${ok ? '' : `\n      ${String(error).split('\n').join('\n      ')}`}`);
+}
+
+async function timed(label, fn) {
+  const t = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push(`${label} ${seconds(Date.now() - t)}`);
+  }
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+}
+
+const PACKAGE_SCRIPT = join(ROOT, 'scripts', 'package.mjs');
+const usesPackageScript = () => !process.env.SOCKACT_VSIX && existsSync(PACKAGE_SCRIPT);
+
+/**
+ * The .vsix to test: SOCKACT_VSIX, else what `npm run package` makes (scripts/package.mjs, its packageVsix()
+ * export: a production build in a staging folder → dist-vsix/sockact-<version>.vsix), else our own
+ * `vsce package` of dist/ into .cache/sockact.vsix.
+ */
+async function packageExtension() {
+  if (process.env.SOCKACT_VSIX) return process.env.SOCKACT_VSIX;
+  if (usesPackageScript()) {
+    const mod = await import(PACKAGE_SCRIPT);
+    if (typeof mod.packageVsix !== 'function') throw new Error('scripts/package.mjs no longer exports packageVsix({ quiet })');
+    const { vsix } = await mod.packageVsix({ quiet: true });
+    return vsix;
+  }
+  const vsix = join(ROOT, '.cache', 'sockact.vsix');
+  const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return vsix;
+}
+
+function writeUserSettings(userDataDir, settings) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'files.autoSave': 'off',
+        'window.commandCenter': false,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** Polls for the runner's verdict (printing each test as it finishes) until the deadline. */
+async function waitForVerdict(file, server) {
+  const deadline = Date.now() + SUITE_TIMEOUT_MS;
+  let shown = 0;
+  const showProgress = () => {
+    if (!existsSync(`${file}.progress`)) return;
+    const lines = readFileSync(`${file}.progress`, 'utf8').split('\n').filter(Boolean);
+    for (const line of lines.slice(shown)) {
+      const r = JSON.parse(line);
+      if (verbose) console.log(`    … ${r.state} ${r.title}`);
+    }
+    shown = lines.length;
+  };
+  while (Date.now() < deadline) {
+    showProgress();
+    if (existsSync(file)) {
+      showProgress();
+      return JSON.parse(readFileSync(file, 'utf8'));
+    }
+    if (server.child.exitCode !== null) throw new Error(`code-server exited (${server.child.exitCode}) before the suite finished:\n${server.output()}`);
+    await sleep(250);
+  }
+  const started = existsSync(`${file}.started`);
+  throw new Error(
+    started
+      ? `the suite started but gave no verdict within ${SUITE_TIMEOUT_MS / 1000} s (finished: ${shown} tests)`
+      : `the test-runner extension never started within ${SUITE_TIMEOUT_MS / 1000} s (is the extension host up? see code-server output:\n${server.output().slice(-3000)})`,
+  );
+}
+
+/** Starts code-server + Chromium on a fresh copy of the fixtures, runs the suite, returns the live session. */
+async function session(work, name, { trusted, grep }) {
+  const dir = join(work, name);
+  const workspace = join(dir, 'workspace');
+  const userDataDir = join(dir, 'user');
+  const verdictFile = join(dir, 'verdict.json');
+  cpSync(FIXTURES, workspace, { recursive: true });
+  writeUserSettings(userDataDir, trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' });
+  const server = await timed(`${name}: code-server up`, () =>
+    startCodeServer({
+      folder: workspace,
+      userDataDir,
+      extensionsDir: join(work, 'extensions'),
+      configDir: dir,
+      quiet: !verbose,
+      extraArgs: trusted ? ['--disable-workspace-trust'] : [],
+      env: {
+        SOCKACT_TEST_SUITE: SUITE_INDEX,
+        SOCKACT_TEST_VERDICT: verdictFile,
+        SOCKACT_TEST_GREP: grep ?? '',
+        SOCKACT_EXPECT_TRUSTED: trusted ? '1' : '0',
+      },
+    }),
+  );
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
+      executablePath: ensureChromium(),
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const verdict = await timed(`${name}: extension-host suite`, () => waitForVerdict(verdictFile, server));
+    return { server, context, page, verdict, workspace };
+  } catch (e) {
+    await context?.close().catch(() => {});
+    await server.stop();
+    throw e;
+  }
+}
+
+function recordVerdict(prefix, verdict) {
+  console.log(`  (VS Code ${verdict.vscodeVersion ?? '?'}, ${verdict.tests.length} tests in ${seconds(verdict.durationMs)})`);
+  for (const t of verdict.tests) {
+    if (t.state === 'pending') console.log(`  - ${prefix}${t.title} (skipped)`);
+    else record(`${prefix}${t.title}`, t.state === 'passed', t.message);
+  }
+  if (verdict.tests.length === 0) record(`${prefix}the suite ran at least one test`, false, 'no tests ran');
+}
+
+/** A screenshot of the whole page into test-results/e2e-NAME.png. */
+async function shot(page, name) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `e2e-${name}.png`);
+  await page.screenshot({ path: file });
+  return relative(ROOT, file);
+}
+
+async function main() {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const f of readdirSync(RESULTS_DIR)) if (/^e2e-.*\.png$/.test(f)) rmSync(join(RESULTS_DIR, f));
+  console.log('e2e: build');
+  await timed('build + suite type-check', async () => {
+    // scripts/package.mjs builds in its own staging folder; only our own vsce fallback packages dist/.
+    if (!usesPackageScript()) run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
+    await buildSuite();
+    typecheckSuite();
+  });
+  const vsix = await timed('package .vsix', packageExtension);
+  console.log(`e2e: testing ${relative(ROOT, vsix)}`);
+  const entry = await timed('code-server install (cached after the first run)', async () => {
+    ensureChromium();
+    return ensureCodeServer();
+  });
+
+  const work = mkdtempSync(join(tmpdir(), 'sockact-e2e-'));
+  const sessions = [];
+  try {
+    const extensionsDir = join(work, 'extensions');
+    await timed('install .vsix + runner', async () => {
+      await installVsix(entry, vsix, extensionsDir);
+      // The runner goes in as a .vsix too: a folder merely copied next to installed extensions is not in the
+      // extensions folder's extensions.json, and code-server marks it as removed.
+      const runnerVsix = join(work, 'sockact-test-runner.vsix');
+      const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+      run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', runnerVsix], {
+        cwd: RUNNER_DIR,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      await installVsix(entry, runnerVsix, extensionsDir);
+    });
+
+    console.log('e2e: extension-host suite in code-server (trusted folder)');
+    const main = await session(work, 'trusted', { trusted: true, grep: process.env.SOCKACT_E2E_GREP });
+    sessions.push(main);
+    recordVerdict('', main.verdict);
+    await shot(main.page, '00-after-suite');
+
+    console.log('e2e: browser checks');
+    await timed('browser checks', () => browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR }));
+    await main.context.close();
+    await main.server.stop();
+    sessions.pop();
+
+    if (process.env.SOCKACT_E2E_SKIP_UNTRUSTED !== '1') {
+      console.log('e2e: the suite again in an untrusted folder (Restricted Mode)');
+      const restricted = await session(work, 'untrusted', {
+        trusted: false,
+        // package.json declares untrustedWorkspaces "limited": everything the suite covers must work in
+        // Restricted Mode too (neither contributed command needs trust).
+        grep: process.env.SOCKACT_E2E_GREP,
+      });
+      sessions.push(restricted);
+      recordVerdict('untrusted folder: ', restricted.verdict);
+      await shot(restricted.page, '08-untrusted');
+    }
+  } catch (e) {
+    record('e2e setup', false, e.stack ?? String(e));
+  } finally {
+    for (const s of sessions) {
+      await s.context.close().catch(() => {});
+      await s.server.stop().catch(() => {});
+    }
+    if (process.env.SOCKACT_E2E_KEEP === '1') console.log(`e2e: kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`\ne2e: ${timings.join(', ')}; total ${seconds(Date.now() - started)}`);
+  console.log(`screenshots: ${relative(ROOT, RESULTS_DIR)}/`);
+  if (failed > 0) console.log(`failed:\n${results.filter((r) => !r.ok).map((r) => `  ${r.name}`).join('\n')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+await main().catch((e) => {
+  console.error(e.stack ?? String(e));
+  console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,164 @@
+/**
+ * The .vsix that `npm run package` makes holds the bundles and static contributions and nothing else:
+ * no sources, tests, node_modules or sourcemaps; the bundles need nothing at run time but Node's
+ * built-ins (and `vscode`, for the client); the manifest inside points at the bundle and the icon.
+ * The archive is read with a small zip reader below (central directory + inflateRaw), no dependency.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const MAX_BYTES = 2 * 1024 * 1024;
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+}
+
+/** The entries of a zip file, from its central directory (no zip64: a .vsix of this size never needs it). */
+function listZip(zip: Buffer): ZipEntry[] {
+  // End of central directory: 22 bytes plus a comment of up to 65535 bytes, at the very end.
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  assert.ok(eocd >= 0, 'not a zip file: no end-of-central-directory record');
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    assert.equal(zip.readUInt32LE(p), 0x02014b50, `central directory entry ${n} is damaged`);
+    const nameLength = zip.readUInt16LE(p + 28);
+    const extraLength = zip.readUInt16LE(p + 30);
+    const commentLength = zip.readUInt16LE(p + 32);
+    entries.push({
+      method: zip.readUInt16LE(p + 10),
+      compressedSize: zip.readUInt32LE(p + 20),
+      size: zip.readUInt32LE(p + 24),
+      localHeaderOffset: zip.readUInt32LE(p + 42),
+      name: zip.toString('utf8', p + 46, p + 46 + nameLength),
+    });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
+  const h = entry.localHeaderOffset;
+  assert.equal(zip.readUInt32LE(h), 0x04034b50, `local header of ${entry.name} is damaged`);
+  const start = h + 30 + zip.readUInt16LE(h + 26) + zip.readUInt16LE(h + 28);
+  const raw = zip.subarray(start, start + entry.compressedSize);
+  const data = entry.method === 0 ? raw : entry.method === 8 ? inflateRawSync(raw) : assert.fail(`${entry.name}: compression method ${entry.method}`);
+  assert.equal(data.length, entry.size, `${entry.name}: size`);
+  return data;
+}
+
+let zip: Buffer;
+let entries: ZipEntry[];
+let files: string[];
+const file = (name: string): Buffer => {
+  const entry = entries.find((e) => e.name === name);
+  assert.ok(entry, `${name} is not in the .vsix`);
+  return readZipEntry(zip, entry);
+};
+
+before(() => {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, `scripts/package.mjs failed:\n${r.stdout}${r.stderr}`);
+  const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+  const vsix = `${root}dist-vsix/sockact-${version}.vsix`;
+  zip = readFileSync(vsix);
+  entries = listZip(zip);
+  files = entries.map((e) => e.name).filter((n) => !n.endsWith('/'));
+  const unpacked = entries.reduce((sum, e) => sum + e.size, 0);
+  console.log(
+    `dist-vsix/sockact-${version}.vsix: ${(zip.length / 1024).toFixed(0)} KiB, ${files.length} files ` +
+      `(${(unpacked / 1024).toFixed(0)} KiB unpacked), packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+});
+
+test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and manifest', () => {
+  const names = new Set(files.map((f) => f.toLowerCase())); // vsce stores README.md as readme.md
+  for (const required of [
+    'extension/dist/client.js',
+    'extension/dist/server.js',
+    'extension/syntaxes/systemd.tmLanguage.json',
+    'extension/snippets/systemd.code-snippets',
+    'extension/README.md',
+    'extension/images/icon.png',
+    'extension/package.json',
+    'extension/language-configuration.json',
+    'extension.vsixmanifest',
+  ]) {
+    assert.ok(names.has(required.toLowerCase()), `${required} is missing from the .vsix`);
+  }
+  assert.ok(names.has('extension/license.txt') || names.has('extension/license'), 'LICENSE is missing from the .vsix');
+});
+
+test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps or the CLI bundle', () => {
+  for (const f of files) {
+    assert.ok(!/\.(ts|tsx|map)$/.test(f), `${f}: sources and sourcemaps stay out`);
+    assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
+  }
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server)\.js|package\.json|readme\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json|snippets\/[^/]+\.code-snippets))$/i;
+  const unexpected = files.filter((f) => !allowed.test(f));
+  assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
+});
+
+test(`the .vsix is smaller than ${MAX_BYTES / 1024 / 1024} MB`, () => {
+  assert.ok(zip.length < MAX_BYTES, `${zip.length} bytes`);
+});
+
+test('the packaged manifest starts the bundled client, shows the icon and supports untrusted folders', () => {
+  const manifest = JSON.parse(file('extension/package.json').toString('utf8'));
+  assert.equal(manifest.main, './dist/client.js');
+  assert.equal(manifest.icon, 'images/icon.png');
+  assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
+  assert.ok(manifest.capabilities.untrustedWorkspaces.description);
+  const png = file('extension/images/icon.png');
+  assert.equal(png.toString('latin1', 1, 4), 'PNG');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'icon size');
+});
+
+test('the bundles require nothing but Node built-ins (and vscode, in the client)', () => {
+  const builtins = new Set(builtinModules);
+  const isBuiltin = (m: string) => m.startsWith('node:') || builtins.has(m) || builtins.has(m.split('/')[0]);
+  for (const [bundle, extra] of [
+    ['extension/dist/client.js', ['vscode']],
+    ['extension/dist/server.js', []],
+  ] as const) {
+    const source = file(bundle).toString('utf8');
+    const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);
+    assert.ok(required.length > 0, `${bundle}: no require() found at all; is the scan still right?`);
+    const outside = [...new Set(required.filter((m) => !isBuiltin(m) && !(extra as readonly string[]).includes(m)))];
+    assert.deepEqual(outside, [], `${bundle} requires modules that are not in the .vsix`);
+  }
+});
+
+test('commands that need a trusted folder are disabled by the manifest too (enablement: isWorkspaceTrusted)', () => {
+  const manifest = JSON.parse(file('extension/package.json').toString('utf8'));
+  const source = readFileSync(`${root}client/src/commands.ts`, 'utf8');
+  const registry = source.slice(source.indexOf('export const COMMANDS'));
+  // Each registry entry runs from its `id: '…'` to the next one.
+  const ids = [...registry.matchAll(/id: '([^']+)'/g)];
+  assert.ok(ids.length > 0, 'no commands found in client/src/commands.ts');
+  for (const [i, m] of ids.entries()) {
+    const entry = registry.slice(m.index, ids[i + 1]?.index);
+    const needsTrust = /needsTrust: true/.test(entry);
+    const contributed = manifest.contributes.commands.find((c: { command: string }) => c.command === m[1]);
+    const enablement: string = contributed?.enablement ?? '';
+    assert.equal(/\bisWorkspaceTrusted\b/.test(enablement), needsTrust, `${m[1]}: needsTrust ${needsTrust} but enablement "${enablement}"`);
+  }
+});
