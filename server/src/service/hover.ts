@@ -9,6 +9,7 @@ import { directiveDoc } from '../data/docs';
 import type { DirectiveDoc } from '../data/docs/types';
 import type { DirectiveDef } from './catalogTypes';
 import type { FeatureContext } from './featureContext';
+import { describeParser } from './valueTypes';
 import { valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { parseBoolean, parseListenAddress, parseNsec, parseSec, parseSize, scanSpecifiers, SPECIFIER_DESCRIPTIONS } from './values';
 import type { ListenOk } from './values/listen';
@@ -207,120 +208,6 @@ function docFor(section: string, def: DirectiveDef): DirectiveDoc | undefined {
   return undefined;
 }
 
-const SPAN = 'a time span, e.g. `30s`, `5min 20s`, `infinity` (a bare number means seconds)';
-const UNIT_LIST = 'unit names, separated by spaces';
-const PATH = 'an absolute path (specifiers are expanded)';
-const PATHS = 'absolute paths, separated by spaces';
-const CONDITION = 'a condition argument; `!` in front negates it, `|` makes it one of several alternatives';
-
-/** A human description of the value a systemd parser accepts; undefined when we have none. */
-export function describeParser(parser: string): string | undefined {
-  const exact: Record<string, string> = {
-    config_parse_bool: 'boolean (`yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`)',
-    config_parse_tristate: 'boolean, or empty for the default',
-    config_parse_unsigned: 'an unsigned number',
-    config_parse_uint32: 'an unsigned number',
-    config_parse_uint64: 'an unsigned 64-bit number',
-    config_parse_uint8: 'a number 0–255',
-    config_parse_uint16: 'a number 0–65535',
-    config_parse_int: 'an integer',
-    config_parse_int32: 'an integer',
-    config_parse_long: 'an integer',
-    config_parse_sec: SPAN,
-    config_parse_sec_fix_0: `${SPAN}; \`0\` means no limit`,
-    config_parse_sec_def_infinity: `${SPAN}; empty means \`infinity\``,
-    config_parse_service_timeout: SPAN,
-    config_parse_service_timeout_abort: `${SPAN}, or empty`,
-    config_parse_timeout_abort: `${SPAN}, or empty`,
-    config_parse_job_timeout_sec: SPAN,
-    config_parse_job_running_timeout_sec: SPAN,
-    config_parse_nsec: 'a time span, e.g. `50us`, `1ms` (a bare number means nanoseconds)',
-    config_parse_iec_size: 'a size in bytes, with an optional `K`, `M`, `G`, `T` suffix (base 1024)',
-    config_parse_iec_uint64: 'a size in bytes, with an optional `K`, `M`, `G`, `T` suffix (base 1024)',
-    config_parse_iec_uint64_infinity: 'a size in bytes (`K`, `M`, `G`, `T` suffixes, base 1024) or `infinity`',
-    config_parse_si_uint64: 'a number, with an optional `K`, `M`, `G` suffix (base 1000)',
-    config_parse_memory_limit: 'a size in bytes (`K`, `M`, `G`, `T` suffixes, base 1024), a percentage of RAM, or `infinity`',
-    config_parse_tasks_max: 'a number, a percentage of the system limit, or `infinity`',
-    config_parse_cpu_quota: 'a percentage of one CPU, e.g. `20%` or `200%`',
-    config_parse_cg_weight: 'a weight 1–10000',
-    config_parse_cg_cpu_weight: 'a weight 1–10000, or `idle`',
-    config_parse_cpu_shares: 'a share count 2–262144',
-    config_parse_blockio_weight: 'a weight 10–1000',
-    config_parse_mode: 'an octal file mode, e.g. `0644`',
-    config_parse_signal: 'a signal name (`SIGTERM`, `TERM`) or number',
-    config_parse_log_level: 'a log level (`emerg` … `debug`) or number 0–7',
-    config_parse_log_facility: 'a syslog facility name, e.g. `daemon` or `local0`',
-    config_parse_string: 'free text',
-    config_parse_strv: 'words, separated by spaces',
-    config_parse_unit_string_printf: 'text; specifiers such as `%i` are expanded',
-    config_parse_unit_strv_printf: 'words, separated by spaces; specifiers are expanded',
-    config_parse_unit_path_printf: PATH,
-    config_parse_unit_path_strv_printf: PATHS,
-    config_parse_unit_mounts_for: PATHS,
-    config_parse_namespace_path_strv: 'absolute paths, separated by spaces (`-` in front: ignore if missing)',
-    config_parse_colon_separated_paths: 'absolute paths, separated by colons',
-    config_parse_unit_deps: UNIT_LIST,
-    config_parse_obsolete_unit_deps: UNIT_LIST,
-    config_parse_service_sockets: 'socket unit names, separated by spaces',
-    config_parse_trigger_unit: 'a unit name',
-    config_parse_unit_slice: 'a slice unit name, e.g. `system-web.slice`',
-    config_parse_documentation: 'URIs (`https:`, `man:`, `file:`, `info:` …), separated by spaces',
-    config_parse_unit_condition_path: `${CONDITION} — here an absolute path`,
-    config_parse_unit_condition_string: CONDITION,
-    config_parse_exec: 'a command line: an executable (absolute path or name) and its arguments, optionally with prefixes `-`, `@`, `:`, `+`, `!`',
-    config_parse_environ: '`VAR=value` assignments, separated by spaces (quote values with spaces)',
-    config_parse_unset_environ: 'variable names or `VAR=value` pairs, separated by spaces',
-    config_parse_pass_environ: 'variable names, separated by spaces',
-    config_parse_unit_env_file: 'a path to an environment file (`-` in front: ignore if missing)',
-    config_parse_working_directory: 'an absolute path, `~` for the home directory (`-` in front: ignore if missing)',
-    config_parse_user_group_compat: 'a user or group name, or a numeric ID',
-    config_parse_user_group_strv_compat: 'user or group names, separated by spaces',
-    config_parse_exec_input: '`null`, `tty`, `tty-force`, `tty-fail`, `data`, `file:PATH`, `socket` or `fd:NAME`',
-    config_parse_exec_output: '`inherit`, `null`, `tty`, `journal`, `kmsg`, `journal+console`, `kmsg+console`, `file:PATH`, `append:PATH`, `truncate:PATH`, `socket` or `fd:NAME`',
-    config_parse_exec_nice: 'a nice level from -20 (most favoured) to 19',
-    config_parse_exec_oom_score_adjust: 'a number from -1000 (never kill) to 1000 (kill first)',
-    config_parse_exec_io_class: '`realtime`, `best-effort` or `idle` (or 0–3)',
-    config_parse_exec_io_priority: 'a priority from 0 (highest) to 7 (lowest)',
-    config_parse_exec_cpu_sched_policy: '`other`, `batch`, `idle`, `fifo` or `rr`',
-    config_parse_exec_cpu_sched_prio: 'a number; 1–99 for `fifo`/`rr`',
-    config_parse_exec_cpu_affinity: 'CPU indexes or ranges, e.g. `0-3 8`, or `numa`',
-    config_parse_unit_cpu_set: 'CPU indexes or ranges, e.g. `0-3 8`',
-    config_parse_capability_set: 'capability names (`CAP_NET_BIND_SERVICE` …); `~` in front inverts the list',
-    config_parse_syscall_filter: 'system call names or `@groups`; `~` in front turns the list into a deny list',
-    config_parse_address_families: 'address families (`AF_UNIX`, `AF_INET` …) or `none`; `~` in front denies them',
-    config_parse_exec_directories: 'relative directory names, separated by spaces (optionally `name:symlink`)',
-    config_parse_rlimit: 'a limit, or `soft:hard`, or `infinity`',
-    config_parse_bind_paths: '`source[:destination[:options]]` entries, separated by spaces',
-    config_parse_temporary_filesystems: '`path[:options]` entries, separated by spaces',
-    config_parse_set_credential: '`ID:data`',
-    config_parse_load_credential: '`ID[:path]`',
-    config_parse_import_credential: 'a credential name or glob',
-    config_parse_emergency_action: 'an action such as `none`, `reboot`, `poweroff`, `exit`',
-    config_parse_job_mode: 'a job mode such as `replace` or `fail`',
-    config_parse_job_mode_isolate: 'boolean',
-    config_parse_fdname: 'a name of up to 255 printable ASCII characters, without `:`',
-    config_parse_socket_listen: 'a listen address',
-    config_parse_socket_service: 'a service unit name',
-    config_parse_socket_bindtodevice: 'a network interface name',
-    config_parse_socket_protocol: '`udplite`, `sctp` or `mptcp`',
-    config_parse_ip_tos: '`low-delay`, `throughput`, `reliability`, `low-cost`, or a number 0–255',
-    config_parse_pid_file: 'an absolute path',
-    config_parse_bus_name: 'a D-Bus well-known name, e.g. `org.example.Web`',
-    config_parse_exit_status: 'exit status numbers or names, and signal names',
-    config_parse_alias: 'unit names, separated by spaces',
-    config_parse_also: 'unit names, separated by spaces',
-    config_parse_default_instance: 'an instance name',
-    config_parse_open_file: '`path[:fd-name[:options]]`',
-    config_parse_in_addr_prefixes: 'IP addresses or prefixes (`10.0.0.0/8`), or `any`, `localhost`, `link-local`, `multicast`',
-    config_parse_device_allow: 'a device node or group, then `r`, `w`, `m`',
-    config_parse_io_limit: 'a device path and a rate, e.g. `/dev/sda 10M`',
-    config_parse_io_device_weight: 'a device path and a weight, e.g. `/dev/sda 200`',
-    config_parse_personality: 'an architecture personality such as `x86` or `x86-64`',
-    config_parse_warn_compat: 'ignored by systemd',
-  };
-  if (Object.prototype.hasOwnProperty.call(exact, parser)) return exact[parser];
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Values
