@@ -12,8 +12,10 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { createFileResolver, decodeUnitBytes } from './node/fileResolver';
 import { resolveSystemdVersion } from './node/systemdVersion';
 import { createLanguageService } from './service/languageService';
+import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
 
 const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
+       sockact activate [--systemd-version N] UNIT.socket [-- COMMAND ARGS...]
        sockact lsp --stdio`;
 
 const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;
@@ -133,6 +135,19 @@ function startLanguageServer(args: string[]): number | undefined {
   return undefined;
 }
 
+/** Runs until stopped; every failure is one line on stderr (usage errors exit 2, others 1). */
+function activate(args: string[]): void {
+  runActivate(args).then(
+    (status) => process.exit(status),
+    (e) => {
+      if (e instanceof ActivateUsageError) process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
+      else if (e instanceof ActivateError) process.stderr.write(`sockact: ${e.message}\n`);
+      else process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
+      process.exit(e instanceof ActivateUsageError ? 2 : e instanceof ActivateError ? 1 : 3);
+    },
+  );
+}
+
 function main(argv: string[]): number | undefined {
   const [command, ...rest] = argv;
   switch (command) {
@@ -140,6 +155,9 @@ function main(argv: string[]): number | undefined {
       return lint(rest);
     case 'lsp':
       return startLanguageServer(rest);
+    case 'activate':
+      activate(rest);
+      return undefined;
     case '-h':
     case '--help':
     case undefined:
