@@ -243,7 +243,7 @@ async function main() {
       const restricted = await session(work, 'untrusted', {
         trusted: false,
         // package.json declares untrustedWorkspaces "limited": everything the suite covers must work in
-        // Restricted Mode too (neither contributed command needs trust).
+        // Restricted Mode too (language features need no trust; the run commands refuse there, which the suite checks).
         grep: process.env.SOCKACT_E2E_GREP,
       });
       sessions.push(restricted);

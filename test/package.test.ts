@@ -17,9 +17,16 @@ test('sockact.severity accepts exactly the diagnostic codes', () => {
   assert.deepEqual([...codes].sort(), Object.keys(DIAGNOSTIC_CODES).sort());
 });
 
-test('contributed commands are exactly the registered ones', () => {
+test('contributed commands are exactly the registered ones (but those marked internal: true)', () => {
   const source = readFileSync(new URL('client/src/commands.ts', root), 'utf8');
-  const registered = [...source.matchAll(/id: '([^']+)'/g)].map((m) => m[1]).sort();
+  const registry = source.slice(source.indexOf('export const COMMANDS'));
+  const ids = [...registry.matchAll(/id: '([^']+)'/g)];
+  assert.ok(ids.length > 0, 'no commands found in client/src/commands.ts');
+  // Each registry entry runs from its `id: '…'` to the next one.
+  const registered = ids
+    .filter((m, i) => !/internal: true/.test(registry.slice(m.index, ids[i + 1]?.index)))
+    .map((m) => m[1])
+    .sort();
   const contributed = contributes.commands.map((c: { command: string }) => c.command).sort();
   assert.deepEqual(contributed, registered);
 });
@@ -37,7 +44,7 @@ test('unit files and drop-ins open as systemd-unit-file, activated lazily', () =
 test('.vscodeignore excludes everything and whitelists the bundles and contributions', () => {
   const lines = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
   assert.equal(lines[0], '**');
-  for (const kept of ['!dist/client.js', '!dist/server.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**', '!snippets/**']) {
+  for (const kept of ['!dist/client.js', '!dist/server.js', '!dist/cli.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**', '!snippets/**']) {
     assert.ok(lines.includes(kept), kept);
   }
   assert.ok(!lines.some((l) => l.includes('src') || l.includes('node_modules')));

@@ -1,5 +1,6 @@
 /**
- * The .vsix that `npm run package` makes holds the bundles and static contributions and nothing else:
+ * The .vsix that `npm run package` makes holds the bundles (client, server, and the CLI that Run with Socket
+ * Activation runs) and static contributions and nothing else:
  * no sources, tests, node_modules or sourcemaps; the bundles need nothing at run time but Node's
  * built-ins (and `vscode`, for the client); the manifest inside points at the bundle and the icon.
  * The archive is read with a small zip reader below (central directory + inflateRaw), no dependency.
@@ -94,6 +95,7 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
   for (const required of [
     'extension/dist/client.js',
     'extension/dist/server.js',
+    'extension/dist/cli.js',
     'extension/syntaxes/systemd.tmLanguage.json',
     'extension/snippets/systemd.code-snippets',
     'extension/README.md',
@@ -107,12 +109,12 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
   assert.ok(names.has('extension/license.txt') || names.has('extension/license'), 'LICENSE is missing from the .vsix');
 });
 
-test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps or the CLI bundle', () => {
+test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps or the benchmark', () => {
   for (const f of files) {
     assert.ok(!/\.(ts|tsx|map)$/.test(f), `${f}: sources and sourcemaps stay out`);
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server)\.js|package\.json|readme\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json|snippets\/[^/]+\.code-snippets))$/i;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli)\.js|package\.json|readme\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json|snippets\/[^/]+\.code-snippets))$/i;
   const unexpected = files.filter((f) => !allowed.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });
@@ -138,6 +140,7 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
   for (const [bundle, extra] of [
     ['extension/dist/client.js', ['vscode']],
     ['extension/dist/server.js', []],
+    ['extension/dist/cli.js', []],
   ] as const) {
     const source = file(bundle).toString('utf8');
     const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);
@@ -158,6 +161,11 @@ test('commands that need a trusted folder are disabled by the manifest too (enab
     const entry = registry.slice(m.index, ids[i + 1]?.index);
     const needsTrust = /needsTrust: true/.test(entry);
     const contributed = manifest.contributes.commands.find((c: { command: string }) => c.command === m[1]);
+    if (/internal: true/.test(entry)) {
+      assert.equal(contributed, undefined, `${m[1]} is internal and must not be contributed`);
+      assert.ok(!needsTrust, `${m[1]}: an internal command cannot be disabled by the manifest, so it must not need trust`);
+      continue;
+    }
     const enablement: string = contributed?.enablement ?? '';
     assert.equal(/\bisWorkspaceTrusted\b/.test(enablement), needsTrust, `${m[1]}: needsTrust ${needsTrust} but enablement "${enablement}"`);
   }

@@ -11,21 +11,27 @@
  * extension calling it gets the explanation below instead of a run.
  */
 import * as vscode from 'vscode';
+import type { ActivationManager } from './activation';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
   readonly hasClient: boolean;
   restartServer(): Promise<void>;
   showOutput(): void;
+  /** Socket activation runs (`sockact activate` in a terminal) and their status bar item. */
+  readonly activation: ActivationManager;
 }
 
 export interface CommandSpec {
   id: string;
+  /** Used by the extension itself (status bar, tests): registered but not contributed to the palette. */
+  internal?: boolean;
   /** Runs programs or changes the system: disabled until the folder is trusted (see the header). */
   needsTrust?: boolean;
   /** Why it cannot run right now, or undefined when it can. */
   disabledReason(state: ExtensionState): string | undefined;
-  run(state: ExtensionState): Promise<void> | void;
+  /** `args`: what the caller passed (a URI from the code lens, explorer or editor title). */
+  run(state: ExtensionState, ...args: unknown[]): unknown;
 }
 
 export const UNTRUSTED_REASON = 'this folder is not trusted (Workspaces: Manage Workspace Trust)';
@@ -36,8 +42,9 @@ export function disabledReason(spec: CommandSpec, state: ExtensionState): string
   return spec.disabledReason(state);
 }
 
-// Neither command needs trust: restarting our own bundled server and showing its output run nothing
-// from the workspace.
+// Restarting our own bundled server and showing its output run nothing from the workspace; running a
+// unit's program (activate, restart) does. Stopping it, sending it a request and reading its state need no
+// trust: nothing can be running in an untrusted folder.
 export const COMMANDS: readonly CommandSpec[] = [
   {
     id: 'sockact.restartServer',
@@ -49,13 +56,47 @@ export const COMMANDS: readonly CommandSpec[] = [
     disabledReason: () => undefined,
     run: (state) => state.showOutput(),
   },
+  {
+    id: 'sockact.activate',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, uri) => state.activation.start(uri),
+  },
+  {
+    id: 'sockact.stopActivation',
+    disabledReason: (state) => (state.activation.isRunning ? undefined : 'no socket activation is running'),
+    run: (state) => state.activation.stop(),
+  },
+  {
+    id: 'sockact.restartActivation',
+    needsTrust: true,
+    disabledReason: (state) => (state.activation.hasRun ? undefined : 'nothing has been run with socket activation yet'),
+    run: (state) => state.activation.restart(),
+  },
+  {
+    id: 'sockact.sendTestRequest',
+    disabledReason: (state) => (state.activation.isRunning ? undefined : 'no socket activation is running'),
+    run: (state) => state.activation.sendTestRequest(),
+  },
+  {
+    id: 'sockact.activationMenu',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => state.activation.showMenu(),
+  },
+  {
+    id: 'sockact.activationState',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => JSON.stringify(state.activation.state() ?? null),
+  },
 ];
 
 /** Registers every command; a disabled one explains itself instead of failing silently. */
 export function registerCommands(context: vscode.ExtensionContext, state: ExtensionState): void {
   for (const spec of COMMANDS) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(spec.id, async () => {
+      vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
         const reason = disabledReason(spec, state);
         if (reason === UNTRUSTED_REASON) {
           const manage = 'Manage Workspace Trust';
@@ -69,7 +110,7 @@ export function registerCommands(context: vscode.ExtensionContext, state: Extens
           void vscode.window.showWarningMessage(`Socket Activation: cannot run this now: ${reason}.`);
           return;
         }
-        await spec.run(state);
+        return await spec.run(state, ...args);
       }),
     );
   }

@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 
 export const LANGUAGE_ID = 'systemd-unit-file';
@@ -65,7 +66,8 @@ function describeStatus(status: ServerStatus): string {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Socket Activation');
   const status = createStatusItem();
-  context.subscriptions.push(output, status);
+  const activation = new ActivationManager(context);
+  context.subscriptions.push(output, status, activation);
   client = createClient(context, output);
   const current = client;
   context.subscriptions.push(
@@ -83,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await current.restart();
     },
     showOutput: () => output.show(true),
+    activation,
   };
   registerCommands(context, state);
   // Registered before start() so the first status the server sends is not missed.

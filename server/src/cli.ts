@@ -15,7 +15,7 @@ import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
 
 const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
-       sockact activate [--systemd-version N] UNIT.socket [-- COMMAND ARGS...]
+       sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]
        sockact lsp --stdio`;
 
 const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;

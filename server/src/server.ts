@@ -82,6 +82,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'sockact', version: '0.1.0' },
   };
@@ -132,6 +133,7 @@ connection.onCodeAction((p) =>
 connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentSymbols(d, u)));
 connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, [], (d, u) => service.getFoldingRanges(d, u)));
 connection.onDocumentLinks((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentLinks(d, u, settings)));
+connection.onCodeLens((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findCodeLenses(d, u)));
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

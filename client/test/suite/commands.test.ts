@@ -54,7 +54,10 @@ describe('commands', () => {
   });
 
   it('every contributed command runs without throwing', async () => {
+    // Starting a unit's program is covered in socketActivation.test.ts; here it would start whatever unit is open.
+    const startsPrograms = new Set(['sockact.activate', 'sockact.restartActivation']);
     for (const { command } of contributedCommands()) {
+      if (startsPrograms.has(command)) continue;
       await vscode.commands.executeCommand(command);
     }
     await vscode.commands.executeCommand('workbench.action.closePanel');

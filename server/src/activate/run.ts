@@ -1,11 +1,12 @@
 /**
- * `sockact activate [--systemd-version N] UNIT.socket [-- COMMAND ARGS...]`: run a program the way systemd
- * would hand it its sockets. Accept=no: a small holder process keeps the listening fds (nobody in sockact
- * polls them) and starts the program with them as fds 3, 4, …; Accept=yes: sockact accepts and starts one
- * program per connection with the connection as fd 3.
+ * `sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
+ * systemd would hand it its sockets. Accept=no: a small holder process keeps the listening fds (nobody in
+ * sockact accepts or reads on them) and starts the program with them as fds 3, 4, … when the first
+ * connection or datagram is queued (seen in /proc/net, see HOLDER), or at once with --now; Accept=yes:
+ * sockact accepts and starts one program per connection with the connection as fd 3.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
 import type * as net from 'node:net';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,14 +30,93 @@ process.on('message', (m) => {
   if (!m || m.type !== 'spawn') return;
   const fds = [];
   for (let i = 0; i < n; i++) fds.push(3 + i);
-  const stdio = [m.stdinSocket ? 3 : 'inherit', m.stdoutSocket ? 3 : 'inherit', 'inherit', ...(m.passFds ? fds : [])];
+  // stderr goes through here (copied on at once) so that a program that binds the port itself can be told so.
+  const stdio = [m.stdinSocket ? 3 : 'inherit', m.stdoutSocket ? 3 : 'inherit', 'pipe', ...(m.passFds ? fds : [])];
   const child = spawn(m.file, m.args, { stdio, env: m.env, cwd: m.cwd, detached: true });
   child.on('error', (e) => process.send({ type: 'spawn-error', message: e.code || e.message }));
+  let tail = '';
+  let ended = false;
+  child.stderr.on('data', (d) => { process.stderr.write(d); tail = (tail + d.toString('latin1')).slice(-8192); });
+  child.stderr.on('error', () => {});
+  child.stderr.on('end', () => { ended = true; });
   if (child.pid) {
-    kids.set(child.pid, child);
-    process.send({ type: 'spawned', pid: child.pid });
-    child.on('exit', (code, signal) => { kids.delete(child.pid); process.send({ type: 'exit', pid: child.pid, code, signal }); });
+    const pid = child.pid;
+    kids.set(pid, child);
+    process.send({ type: 'spawned', pid });
+    // A program that runs but leaves work queued on its sockets for STUCK_MS (never accepts on fd 3).
+    let since = 0;
+    const stuck = m.watch ? setInterval(() => {
+      const i = waiting(m.watch);
+      if (i < 0) { since = 0; return; }
+      if (!since) since = Date.now();
+      else if (Date.now() - since >= m.stuckMs) { clearInterval(stuck); process.send({ type: 'stuck', pid, index: i }); }
+    }, 250) : null;
+    child.on('exit', (code, signal) => {
+      if (stuck) clearInterval(stuck);
+      kids.delete(pid);
+      // Let the last output arrive (bounded: a grandchild may keep stderr open).
+      const t0 = Date.now();
+      const report = () => {
+        if (!ended && Date.now() - t0 < 200) return void setTimeout(report, 10);
+        const addrInUse = /EADDRINUSE|address already in use/i.test(tail);
+        process.send({ type: 'exit', pid, code, signal, addrInUse, tail: addrInUse ? tail.slice(-2048) : undefined });
+      };
+      report();
+    });
   }
+});
+// On-demand start: poll /proc/net for work waiting on our sockets without touching them. A LISTEN TCP
+// socket's rx_queue is its accept-queue length; a UDP socket's is the bytes queued; a Unix stream
+// connection not yet accepted shows as a line with the listener's path, state 02 (connecting), inode 0.
+const fs = require('fs');
+const inodes = [];
+for (let i = 0; i < n; i++) {
+  let ino = null;
+  try { ino = (/^socket:\\[(\\d+)\\]$/.exec(fs.readlinkSync('/proc/self/fd/' + (3 + i))) || [])[1] || null; } catch {}
+  inodes.push(ino);
+}
+function table(name) {
+  try { return fs.readFileSync('/proc/net/' + name, 'utf8').split('\\n').slice(1); } catch { return []; }
+}
+function waiting(ports) {
+  const want = new Set(ports.map((p) => p.kind));
+  for (const [kind, names] of [['tcp', ['tcp', 'tcp6']], ['udp', ['udp', 'udp6']]]) {
+    if (!want.has(kind)) continue;
+    const ours = new Map();
+    ports.forEach((p, i) => { if (p.kind === kind && inodes[i]) ours.set(inodes[i], i); });
+    for (const name of names) {
+      for (const line of table(name)) {
+        const f = line.trim().split(/\\s+/);
+        if (f.length < 10 || !ours.has(f[9])) continue;
+        if (kind === 'tcp' && f[3] !== '0A') continue;
+        if (parseInt((f[4] || '').split(':')[1] || '0', 16) > 0) return ours.get(f[9]);
+      }
+    }
+  }
+  if (want.has('unix')) {
+    const paths = new Map();
+    ports.forEach((p, i) => { if (p.kind === 'unix') paths.set(p.path, i); });
+    for (const line of table('unix')) {
+      const f = line.trim().split(/\\s+/);
+      if (f.length < 8 || f[4] !== '0001' || f[5] !== '02' || f[6] !== '0') continue;
+      // Node pads abstract names with NULs (shown as '@') to the full sun_path length.
+      const path = f.slice(7).join(' ');
+      const key = paths.has(path) ? path : path.startsWith('@') ? [...paths.keys()].find((q) => q.startsWith('@') && path.replace(/@+$/, '') === q.replace(/@+$/, '')) : undefined;
+      if (key !== undefined) return paths.get(key);
+    }
+  }
+  return -1;
+}
+let watcher = null;
+process.on('message', (m) => {
+  if (!m || m.type !== 'arm' || watcher) return;
+  watcher = setInterval(() => {
+    const i = waiting(m.ports);
+    if (i < 0) return;
+    clearInterval(watcher);
+    watcher = null;
+    process.send({ type: 'trigger', index: i });
+  }, 20);
 });
 process.on('disconnect', () => {
   for (const pid of kids.keys()) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
@@ -46,6 +126,9 @@ process.on('disconnect', () => {
 
 class UsageError extends ActivateError {}
 
+/** How long work may wait on a socket while the program runs before sockact says it is not being taken. */
+const STUCK_MS = 10_000;
+
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
 
 function log(line: string): void {
@@ -54,6 +137,8 @@ function log(line: string): void {
 
 interface Options {
   systemdVersion?: string;
+  /** Start the program at launch instead of at the first connection (systemd-socket-activate --now). */
+  now: boolean;
   unit: string;
   command?: string[];
 }
@@ -62,6 +147,7 @@ function parseArgs(args: string[]): Options {
   let systemdVersion: string | undefined;
   let unit: string | undefined;
   let command: string[] | undefined;
+  let now = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
@@ -72,6 +158,8 @@ function parseArgs(args: string[]): Options {
       const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
       if (!v || !/^\d+$/.test(v)) throw new UsageError(`--systemd-version wants a number such as 252, not '${v ?? ''}'`);
       systemdVersion = v;
+    } else if (arg === '--now') {
+      now = true;
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (unit === undefined) {
@@ -82,7 +170,7 @@ function parseArgs(args: string[]): Options {
   }
   if (!unit) throw new UsageError('no .socket unit given');
   if (!unit.endsWith('.socket')) throw new UsageError(`${unit} is not a .socket unit`);
-  return { systemdVersion, unit, command };
+  return { systemdVersion, unit, command, now };
 }
 
 function findExecutable(file: string, cwd: string | undefined): string | undefined {
@@ -96,8 +184,46 @@ function findExecutable(file: string, cwd: string | undefined): string | undefin
   return undefined;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${code}`;
+}
+
+/**
+ * The program exited saying EADDRINUSE while sockact holds its sockets: it almost certainly binds the port
+ * itself instead of using fd 3. One plain explanation and the few lines that fix it (as in examples/).
+ */
+export function explainSelfBind(bound: BoundSocket[], output: string): string[] {
+  const withPort = bound.map((b, i) => ({ b, fd: 3 + i, port: /:(\d+)(?: \(udp\))?$/.exec(b.label)?.[1] })).filter((x) => x.port);
+  const hit = withPort.find((x) => new RegExp(`[:\\s]${x.port}\\b`).test(output)) ?? withPort[0] ?? { b: bound[0], fd: 3, port: undefined };
+  const what = hit.port ?? hit.b.label;
+  const n = bound.length;
+  return [
+    `your program bound ${what} itself instead of taking fd ${hit.fd} from systemd: sockact (like systemd) already holds ${hit.b.label} for it, so the program's own bind fails with "address already in use".`,
+    `to make it socket-activatable, use the socket it is handed when LISTEN_PID is its own pid (LISTEN_FDS=${n}, first fd is 3), and bind only otherwise:`,
+    `  Node:   server.listen(process.env.LISTEN_PID === String(process.pid) ? { fd: 3 } : { port: ${hit.port ?? 8080} });`,
+    `  Python: sock = socket.socket(fileno=3) if os.environ.get("LISTEN_PID") == str(os.getpid()) else socket.create_server(("", ${hit.port ?? 8080}))`,
+    `  Go:     ln, err := net.FileListener(os.NewFile(3, "socket"))  // when os.Getenv("LISTEN_PID") == strconv.Itoa(os.Getpid()); else net.Listen("tcp", ":${hit.port ?? 8080}")`,
+    `  (examples/node-http/server.mjs and examples/python-http/app.py in the sockact repository do exactly this)`,
+  ];
+}
+
+/** True when the kernel shows this abstract socket's name with trailing NULs ('@'), as Node 20 binds it. */
+function abstractNamePadded(fd: number): boolean {
+  try {
+    const ino = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+    const line = readFileSync('/proc/net/unix', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[6] === ino);
+    return !!line && /@@$/.test(line.trimEnd());
+  } catch {
+    return false;
+  }
 }
 
 function childEnv(config: ActivateConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -140,6 +266,8 @@ export async function runActivate(args: string[]): Promise<number> {
   const cwd = config.service?.workingDirectory;
   const exe = findExecutable(command[0], cwd);
   if (!exe) throw new ActivateError(`program not found or not executable: ${command[0]}`);
+  // Checked now: with on-demand start the program would otherwise fail only at the first connection.
+  if (cwd !== undefined && !isDirectory(cwd)) throw new ActivateError(`cannot start ${command[0]}: ENOENT (WorkingDirectory=${cwd} is not a folder here)`);
   const stdinSocket = !!config.service?.stdinSocket;
   const stdoutSocket = !!config.service?.stdoutSocket;
   if ((stdinSocket || stdoutSocket) && !config.accept && config.ports.length !== 1) {
@@ -148,7 +276,10 @@ export async function runActivate(args: string[]): Promise<number> {
 
   // Everything from here to the holder's start runs without yielding to the event loop (see sockets.ts).
   const bound = await bindAll(config);
-  return config.accept ? runAccepting(config, bound, exe, command, cwd, stdinSocket, stdoutSocket) : runHolder(config, bound, exe, command, cwd, stdinSocket, stdoutSocket);
+  for (const b of bound) if (b.port.address.kind === 'unix-abstract' && abstractNamePadded(b.fd)) {
+    log(`warning: ${b.label}: Node binds abstract socket names padded with NULs to 108 bytes, so only clients that do the same (Node's net module) can connect; systemd binds the exact name`);
+  }
+  return config.accept ? runAccepting(config, bound, exe, command, cwd, stdinSocket, stdoutSocket) : runHolder(config, bound, exe, command, cwd, stdinSocket, stdoutSocket, options.now);
 }
 
 interface Supervisor {
@@ -198,7 +329,20 @@ function removeCreated(config: ActivateConfig, bound: BoundSocket[]): void {
   void config;
 }
 
-function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, command: string[], cwd: string | undefined, stdinSocket: boolean, stdoutSocket: boolean): Promise<number> {
+/** What the holder watches per fd for on-demand start; undefined when some fd can't be watched (a FIFO). */
+function watchablePorts(bound: BoundSocket[]): Array<{ kind: 'tcp' | 'udp' | 'unix'; path?: string }> | undefined {
+  const out: Array<{ kind: 'tcp' | 'udp' | 'unix'; path?: string }> = [];
+  for (const b of bound) {
+    const a = b.port.address;
+    if ((a.kind === 'inet' || a.kind === 'inet6') && a.socketType === 'stream') out.push({ kind: 'tcp' });
+    else if ((a.kind === 'inet' || a.kind === 'inet6') && a.socketType === 'dgram') out.push({ kind: 'udp' });
+    else if ((a.kind === 'unix-path' || a.kind === 'unix-abstract') && a.socketType === 'stream') out.push({ kind: 'unix', path: a.path });
+    else return undefined;
+  }
+  return out;
+}
+
+function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, command: string[], cwd: string | undefined, stdinSocket: boolean, stdoutSocket: boolean, now: boolean): Promise<number> {
   const n = bound.length;
   let holder: ChildProcess;
   try {
@@ -215,6 +359,10 @@ function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, co
   const listenEnv: Record<string, string> = viaStdio ? {} : { LISTEN_FDS: String(n), LISTEN_FDNAMES: names.join(':') };
   const sup: Supervisor = { pids: new Set(), stopping: false };
   const starts: number[] = [];
+  // Like systemd: start at the first connection (or datagram), and after an exit wait for the next one.
+  // A FIFO's contents can't be seen without reading them, so a unit with one starts (and restarts) at once.
+  const watch = watchablePorts(bound);
+  if (!watch && !now) log('starting the program now: sockact cannot tell when a FIFO has data without reading it');
   return new Promise<number>((resolveRun) => {
     const finish = (code: number) => {
       if (holder.connected) holder.disconnect();
@@ -232,9 +380,18 @@ function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, co
       starts.push(now);
       const file = viaStdio ? exe : '/bin/sh';
       const args = viaStdio ? command.slice(1) : ['-c', WRAPPER, exe, ...command.slice(1)];
-      holder.send({ type: 'spawn', file, args, env: childEnv(config, listenEnv), cwd, stdinSocket, stdoutSocket, passFds: !viaStdio });
+      holder.send({ type: 'spawn', file, args, env: childEnv(config, listenEnv), cwd, stdinSocket, stdoutSocket, passFds: !viaStdio, watch: stuckNoted ? undefined : watch, stuckMs: STUCK_MS });
     };
-    holder.on('message', (m: { type: string; pid?: number; code?: number | null; signal?: NodeJS.Signals | null; message?: string }) => {
+    let explained = false;
+    let stuckNoted = false;
+    holder.on('message', (m: { type: string; pid?: number; code?: number | null; signal?: NodeJS.Signals | null; message?: string; addrInUse?: boolean; tail?: string; index?: number }) => {
+      if (m.type === 'stuck' && m.pid && !stuckNoted && sup.pids.has(m.pid)) {
+        stuckNoted = true;
+        const b = bound[m.index ?? 0] ?? bound[0];
+        const fd = 3 + bound.indexOf(b);
+        log(`note: pid ${m.pid} has left ${b.port.address.socketType === 'dgram' ? 'datagrams' : 'connections'} waiting on ${b.label} for ${STUCK_MS / 1000} s without taking them: does it use fd ${fd} (LISTEN_FDS), or does it listen somewhere else or hang before accepting?`);
+        return;
+      }
       if (m.type === 'spawned' && m.pid) {
         sup.pids.add(m.pid);
         log(`started pid ${m.pid}: ${command.join(' ')}`);
@@ -246,7 +403,15 @@ function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, co
       } else if (m.type === 'exit' && m.pid) {
         sup.pids.delete(m.pid);
         log(`pid ${m.pid} ${describeExit(m.code ?? null, m.signal ?? null)}`);
-        if (!sup.stopping) start();
+        if (m.addrInUse && !explained && !viaStdio) {
+          explained = true;
+          for (const line of explainSelfBind(bound, m.tail ?? '')) log(line);
+        }
+        if (sup.stopping) return;
+        if (watch) holder.send({ type: 'arm', ports: watch });
+        else start();
+      } else if (m.type === 'trigger') {
+        if (!sup.stopping && sup.pids.size === 0) start();
       } else if (m.type === 'spawn-error') {
         log(`cannot start ${command[0]}: ${m.message}`);
         stop(1);
@@ -258,7 +423,11 @@ function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, co
         stop(1);
       }
     });
-    start();
+    if (now || !watch) start();
+    else {
+      log('waiting for the first connection to start the program (--now starts it at once)');
+      holder.send({ type: 'arm', ports: watch });
+    }
   });
 }
 

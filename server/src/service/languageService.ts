@@ -4,11 +4,12 @@
  * Parse once (parse()), then hand the same tree to every feature.
  */
 import type {
-  CodeAction, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range,
+  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCatalog, type DirectiveCatalog } from './catalog';
 import { doCodeActions } from './codeActions';
+import { findCodeLenses } from './codeLens';
 import { doComplete } from './completion';
 import { computeDiagnostics } from './diagnostics';
 import type { UnitResolver, ValidationSettings } from './diagnostics/types';
@@ -48,6 +49,8 @@ export interface LanguageService {
   findDocumentSymbols(document: TextDocument, unit: UnitFile): DocumentSymbol[];
   getFoldingRanges(document: TextDocument, unit: UnitFile): FoldingRange[];
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
+  /** "Run with Socket Activation" on a .socket unit's [Socket] header. */
+  findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[];
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -83,6 +86,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
+    findCodeLenses: (document, unit) => findCodeLenses(document, unit),
   };
 }
 

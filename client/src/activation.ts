@@ -1,0 +1,350 @@
+/**
+ * `sockact.activate`: runs a .socket unit's program the way systemd would hand it its sockets, through the
+ * bundled CLI (`dist/cli.js activate UNIT.socket [-- COMMAND...]`). Its output goes to a terminal (a
+ * Pseudoterminal, so the `sockact:` event lines can be read too) and drives a status bar item: listening,
+ * running pid N, crashed (exit C), stopped. Stopping (the Stop item, the command, or closing the terminal)
+ * sends SIGTERM to the sockact process, which stops the program's process group itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export type ActivationPhase = 'starting' | 'listening' | 'running' | 'crashed' | 'stopped';
+
+/** What the status bar shows, as plain data (returned by the internal command sockact.activationState). */
+export interface ActivationSnapshot {
+  unit: string;
+  fsPath: string;
+  phase: ActivationPhase;
+  /** The sockact process. */
+  sockactPid?: number;
+  /** Programs running now. */
+  pids: number[];
+  /** Addresses from the `listening on …` lines, e.g. "[::]:8080". */
+  listening: string[];
+  /** Set when phase is crashed: "exit 1", "SIGSEGV", "trigger limit hit". */
+  reason?: string;
+  /** The status bar text. */
+  text: string;
+}
+
+export interface TestRequestResult {
+  url: string;
+  status?: number;
+  statusMessage?: string;
+  body?: string;
+  error?: string;
+}
+
+/** Turns a `listening on` label into a host and port to connect to (undefined for a non-TCP address). */
+export function connectAddress(label: string): { host: string; port: number } | undefined {
+  const m = /^(\[[^\]]*\]|[^\s/\[\]]+):(\d+)$/.exec(label);
+  if (!m) return undefined;
+  let host = m[1].startsWith('[') ? m[1].slice(1, -1) : m[1];
+  if (host === '::' || host === '0.0.0.0' || host === '*') host = '127.0.0.1';
+  // A scoped link-local address (fe80::1%eth0) keeps its scope for connect().
+  return { host, port: Number(m[2]) };
+}
+
+export function httpGet(host: string, port: number, timeoutMs = 5000): Promise<TestRequestResult> {
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: TestRequestResult) => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    const req = http.get({ host, port, path: '/', timeout: timeoutMs, headers: { Connection: 'close' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < 200) chunks.push(c);
+        size += c.length;
+        if (size >= 200) res.destroy();
+      });
+      const finish = () =>
+        done({ url, status: res.statusCode, statusMessage: res.statusMessage, body: Buffer.concat(chunks).subarray(0, 200).toString('utf8') });
+      res.on('end', finish);
+      res.on('close', finish);
+      res.on('error', finish);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      done({ url, error: `no answer within ${timeoutMs / 1000} s` });
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => done({ url, error: e.code ?? e.message }));
+  });
+}
+
+/** One run of `sockact activate` with its terminal. */
+class ActivationRun {
+  readonly snapshot: ActivationSnapshot;
+  readonly terminal: vscode.Terminal;
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  private pending: string[] | undefined = [];
+  private child: ChildProcess | undefined;
+  private lineBuffer = '';
+  readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  constructor(
+    private readonly cliPath: string,
+    fsPath: string,
+    private readonly args: string[],
+    private readonly onChange: (run: ActivationRun) => void,
+  ) {
+    const unit = path.basename(fsPath);
+    this.snapshot = { unit, fsPath, phase: 'starting', pids: [], listening: [], text: '' };
+    this.exited = new Promise((r) => (this.markExited = r));
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: this.writeEmitter.event,
+      onDidClose: this.closeEmitter.event,
+      open: () => {
+        for (const chunk of this.pending ?? []) this.writeEmitter.fire(chunk);
+        this.pending = undefined;
+      },
+      close: () => this.stop(),
+      handleInput: (data) => {
+        if (data === '\x03') this.stop();
+      },
+    };
+    this.terminal = vscode.window.createTerminal({ name: `sockact: ${unit}`, pty, iconPath: new vscode.ThemeIcon('radio-tower') });
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const { fsPath } = this.snapshot;
+    this.write(`$ sockact activate ${this.args.join(' ')}\n`);
+    const child = spawn(process.execPath, [this.cliPath, 'activate', ...this.args], {
+      cwd: path.dirname(fsPath),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.snapshot.sockactPid = child.pid;
+    child.stdout?.on('data', (d: Buffer) => this.write(d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString('utf8');
+      this.write(text);
+      this.lineBuffer += text;
+      const lines = this.lineBuffer.split('\n');
+      this.lineBuffer = lines.pop() ?? '';
+      for (const line of lines) this.event(line);
+    });
+    child.on('error', (e) => {
+      this.write(`sockact could not be started: ${e.message}\n`);
+      this.finish(undefined);
+    });
+    child.on('close', (code, signal) => {
+      this.write(`\n[sockact ${signal ? `stopped by ${signal}` : `exited with code ${code}`}; close this terminal or run it again]\n`);
+      this.finish(code);
+    });
+    this.update();
+  }
+
+  private finish(code: number | null | undefined): void {
+    if (this.child === undefined) return;
+    this.child = undefined;
+    this.snapshot.pids = [];
+    if (this.snapshot.phase !== 'crashed' || code === 0) this.snapshot.phase = 'stopped';
+    this.update();
+    this.markExited();
+  }
+
+  /** Parses one `sockact: …` event line (texts from server/src/activate/run.ts). */
+  private event(line: string): void {
+    const s = this.snapshot;
+    let m: RegExpExecArray | null;
+    if ((m = /^sockact: listening on (.+) \(fd \d+, [^)]*\)$/.exec(line))) {
+      s.listening.push(m[1]);
+      if (s.phase === 'starting') s.phase = 'listening';
+    } else if ((m = /^sockact: started pid (\d+):/.exec(line))) {
+      s.pids.push(Number(m[1]));
+      s.phase = 'running';
+      s.reason = undefined;
+    } else if ((m = /^sockact: pid (\d+) (?:exited with code (\d+)|killed by (\S+))/.exec(line))) {
+      s.pids = s.pids.filter((p) => p !== Number(m![1]));
+      const failed = m[3] !== undefined || m[2] !== '0';
+      if (failed) {
+        s.phase = 'crashed';
+        s.reason = m[3] ?? `exit ${m[2]}`;
+      } else if (s.pids.length === 0 && s.phase === 'running') {
+        s.phase = 'listening';
+      }
+    } else if (/^sockact: trigger limit hit/.test(line)) {
+      s.phase = 'crashed';
+      s.reason = 'trigger limit hit';
+    } else {
+      return;
+    }
+    this.update();
+  }
+
+  private update(): void {
+    const s = this.snapshot;
+    const what =
+      s.phase === 'running'
+        ? `running pid ${s.pids.join(', ')}`
+        : s.phase === 'crashed'
+          ? `crashed (${s.reason ?? 'failed'})`
+          : s.phase;
+    s.text = `$(radio-tower) ${s.unit}: ${what}`;
+    this.onChange(this);
+  }
+
+  write(text: string): void {
+    const converted = text.replace(/\r?\n/g, '\r\n');
+    // Kept until the terminal opens (bounded: a terminal that never opens must not grow without end).
+    if (this.pending) {
+      if (this.pending.length < 2000) this.pending.push(converted);
+    }
+    else this.writeEmitter.fire(converted);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** SIGTERM to sockact; resolves once it has exited (it stops the program's process group first). */
+  stop(): Promise<void> {
+    if (this.child) {
+      try {
+        this.child.kill('SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    return this.exited;
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.terminal.dispose();
+  }
+}
+
+/** The one socket activation the extension runs at a time, and its status bar item. */
+export class ActivationManager implements vscode.Disposable {
+  private run: ActivationRun | undefined;
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.item = vscode.window.createStatusBarItem('sockact.activation', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'Socket Activation';
+    this.item.command = 'sockact.activationMenu';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidCloseTerminal((t) => {
+        if (t === this.run?.terminal) void this.run.stop();
+      }),
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.run?.running === true;
+  }
+
+  get hasRun(): boolean {
+    return this.run !== undefined;
+  }
+
+  state(): ActivationSnapshot | undefined {
+    return this.run ? { ...this.run.snapshot, pids: [...this.run.snapshot.pids], listening: [...this.run.snapshot.listening] } : undefined;
+  }
+
+  /** The .socket unit to run: the argument (code lens, explorer, editor title) or the active editor. */
+  static targetOf(arg: unknown): vscode.Uri | undefined {
+    const uri =
+      arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : vscode.window.activeTextEditor?.document.uri;
+    return uri && uri.scheme === 'file' && uri.fsPath.endsWith('.socket') ? uri : undefined;
+  }
+
+  async start(arg: unknown): Promise<ActivationSnapshot | undefined> {
+    const uri = ActivationManager.targetOf(arg);
+    if (!uri) {
+      void vscode.window.showWarningMessage('Socket Activation: open a .socket unit on disk (or pick one in the explorer) to run it.');
+      return undefined;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    await this.stop();
+    this.run?.dispose();
+    const config = vscode.workspace.getConfiguration('sockact', uri);
+    const args: string[] = [];
+    const version = config.get<string | number>('systemdVersion');
+    if (version !== undefined && version !== 'auto' && Number.isInteger(Number(version))) args.push('--systemd-version', String(version));
+    args.push(uri.fsPath);
+    const command = config.get<unknown>('activate.command');
+    if (Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string')) args.push('--', ...(command as string[]));
+    const run = new ActivationRun(this.context.asAbsolutePath(path.join('dist', 'cli.js')), uri.fsPath, args, (r) => this.changed(r));
+    this.run = run;
+    run.terminal.show(true);
+    return this.state();
+  }
+
+  private changed(run: ActivationRun): void {
+    if (run !== this.run) return;
+    const s = run.snapshot;
+    this.item.text = s.text;
+    this.item.tooltip = `${s.fsPath}\n${s.listening.length ? `listening on ${s.listening.join(', ')}` : 'not listening'}\nClick for Stop / Restart / Send test request`;
+    this.item.backgroundColor = s.phase === 'crashed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+    // The palette's `when` clauses for Stop / Restart / Send test request (package.json menus.commandPalette).
+    void vscode.commands.executeCommand('setContext', 'sockact.activationRunning', run.running);
+    void vscode.commands.executeCommand('setContext', 'sockact.activationStarted', true);
+  }
+
+  async stop(): Promise<void> {
+    await this.run?.stop();
+  }
+
+  async restart(): Promise<ActivationSnapshot | undefined> {
+    if (!this.run) return undefined;
+    return this.start(vscode.Uri.file(this.run.snapshot.fsPath));
+  }
+
+  showTerminal(): void {
+    this.run?.terminal.show();
+  }
+
+  /** HTTP GET / on the first TCP address the unit listens on; prints the answer in the terminal too. */
+  async sendTestRequest(): Promise<TestRequestResult | undefined> {
+    const run = this.run;
+    const target = run?.snapshot.listening.map(connectAddress).find((a) => a !== undefined);
+    if (!run || !target) {
+      void vscode.window.showWarningMessage('Socket Activation: no TCP socket is listening (start a .socket unit with ListenStream= first).');
+      return undefined;
+    }
+    const result = await httpGet(target.host, target.port);
+    if (result.error) {
+      run.write(`[test request: GET ${result.url} failed: ${result.error}]\n`);
+      void vscode.window.showErrorMessage(`Socket Activation: GET ${result.url} failed: ${result.error}`);
+    } else {
+      run.write(`[test request: GET ${result.url} → ${result.status} ${result.statusMessage ?? ''}]\n${result.body ?? ''}\n`);
+      void vscode.window.showInformationMessage(`GET ${result.url} → ${result.status} ${result.statusMessage ?? ''}: ${(result.body ?? '').replace(/\s+/g, ' ').trim()}`);
+    }
+    return result;
+  }
+
+  async showMenu(): Promise<void> {
+    if (!this.run) return;
+    type Item = vscode.QuickPickItem & { action: () => unknown };
+    const items: Item[] = [];
+    if (this.isRunning) items.push({ label: '$(debug-stop) Stop', action: () => vscode.commands.executeCommand('sockact.stopActivation') });
+    items.push({ label: '$(debug-restart) Restart', action: () => vscode.commands.executeCommand('sockact.restartActivation') });
+    if (this.isRunning) items.push({ label: '$(globe) Send test request', action: () => vscode.commands.executeCommand('sockact.sendTestRequest') });
+    items.push({ label: '$(terminal) Show terminal', action: () => this.showTerminal() });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: this.run.snapshot.text.replace(/^\$\([^)]*\) /, '') });
+    await picked?.action();
+  }
+
+  dispose(): void {
+    this.run?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

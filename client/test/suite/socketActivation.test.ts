@@ -1,0 +1,192 @@
+/**
+ * Run with Socket Activation: the code lens on a .socket unit's [Socket] header, and (trusted folder only)
+ * `sockact.activate` on a unit written at test time with a free 127.0.0.1 port: the status goes to running,
+ * `sockact.sendTestRequest` gets a 200 from the program on fd 3, `sockact.stopActivation` stops it and the
+ * port is free again. In an untrusted folder `sockact.activate` is refused and starts nothing.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { extension, open, waitFor, workspaceRoot } from './helpers';
+
+interface Snapshot {
+  unit: string;
+  phase: string;
+  pids: number[];
+  listening: string[];
+  reason?: string;
+  text: string;
+}
+
+interface TestRequestResult {
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+async function state(): Promise<Snapshot | null> {
+  return JSON.parse(await vscode.commands.executeCommand<string>('sockact.activationState')) as Snapshot | null;
+}
+
+function describe_(s: Snapshot | null): string {
+  return JSON.stringify(s);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True when 127.0.0.1:port can be bound (nobody holds it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+const SERVER = "require('http').createServer((q, s) => s.end('hello from fd 3')).listen({ fd: 3 })";
+
+async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+describe('socket activation', () => {
+  before(async () => {
+    await open('web.socket');
+    await waitFor(() => extension().isActive, 20_000, 'the extension to activate');
+  });
+
+  it('a .socket unit has a "Run with Socket Activation" code lens on its [Socket] header', async () => {
+    const doc = await open('web.socket');
+    const header = doc.getText().split('\n').findIndex((l) => l.startsWith('[Socket]'));
+    const lens = await waitFor(
+      async () => (await lensesOf(doc.uri)).find((l) => l.command?.command === 'sockact.activate'),
+      20_000,
+      'the code lens on web.socket',
+    );
+    assert.equal(lens.command?.title, '▶ Run with Socket Activation');
+    assert.equal(lens.range.start.line, header);
+    assert.equal(String(lens.command?.arguments?.[0]), doc.uri.toString());
+  });
+
+  it('a .service unit and a drop-in have no such lens', async () => {
+    for (const name of ['web.service', 'foo.socket.d/x.conf']) {
+      const doc = await open(name);
+      // The server answers for web.socket already (test above), so an empty answer here is final.
+      await lensesOf((await open('web.socket')).uri);
+      const lenses = await lensesOf(doc.uri);
+      assert.deepEqual(lenses.filter((l) => l.command?.command === 'sockact.activate'), [], name);
+    }
+  });
+
+  it('in an untrusted folder sockact.activate is refused and starts nothing', async function () {
+    if (vscode.workspace.isTrusted) this.skip();
+    const doc = await open('web.socket', true);
+    await vscode.commands.executeCommand('sockact.activate', doc.uri);
+    assert.equal(await state(), null);
+    assert.ok(!vscode.window.terminals.some((t) => t.name === 'sockact: web.socket'), 'no terminal was opened');
+  });
+
+  describe('a run (trusted folder)', () => {
+    let port: number;
+    let unitPath: string;
+    let servicePath: string;
+
+    before(async function () {
+      if (!vscode.workspace.isTrusted) this.skip();
+      port = await freePort();
+      unitPath = path.join(workspaceRoot().fsPath, `act${port}.socket`);
+      servicePath = path.join(workspaceRoot().fsPath, `act${port}.service`);
+      fs.writeFileSync(unitPath, `[Unit]\nDescription=test\n\n[Socket]\nListenStream=127.0.0.1:${port}\n`);
+      fs.writeFileSync(servicePath, '[Service]\nExecStart=/bin/true\n');
+      await vscode.workspace
+        .getConfiguration('sockact')
+        .update('activate.command', [process.execPath, '-e', SERVER], vscode.ConfigurationTarget.Workspace);
+    });
+
+    after(async () => {
+      if (!unitPath) return;
+      await vscode.commands.executeCommand('sockact.stopActivation');
+      await vscode.workspace.getConfiguration('sockact').update('activate.command', undefined, vscode.ConfigurationTarget.Workspace);
+      for (const t of vscode.window.terminals.filter((t) => t.name.startsWith('sockact: act'))) t.dispose();
+      fs.rmSync(unitPath, { force: true });
+      fs.rmSync(servicePath, { force: true });
+    });
+
+    it('sockact.activate binds the socket: the status says listening (or running, if started at once)', async () => {
+      const started = await vscode.commands.executeCommand<Snapshot | undefined>('sockact.activate', vscode.Uri.file(unitPath));
+      assert.ok(started, 'sockact.activate returned no state');
+      const s = await waitFor(
+        async () => {
+          const now = await state();
+          return now?.phase === 'listening' || now?.phase === 'running' ? now : undefined;
+        },
+        20_000,
+        'the run to reach listening or running',
+      ).catch(async (e: Error) => {
+        e.message += ` (state: ${describe_(await state())})`;
+        throw e;
+      });
+      assert.deepEqual(s.listening, [`127.0.0.1:${port}`]);
+      assert.match(s.text, new RegExp(`^\\$\\(radio-tower\\) act${port}\\.socket: (listening|running pid \\d+)$`));
+      assert.ok(vscode.window.terminals.some((t) => t.name === `sockact: act${port}.socket`), 'the terminal is open');
+    });
+
+    it('sockact.sendTestRequest gets a 200 from the program on fd 3, which then shows as running', async () => {
+      const result = await vscode.commands.executeCommand<TestRequestResult | undefined>('sockact.sendTestRequest');
+      assert.ok(result, 'no result');
+      assert.equal(result.error, undefined);
+      assert.equal(result.status, 200);
+      assert.equal(result.body, 'hello from fd 3');
+      const s = await waitFor(async () => {
+        const now = await state();
+        return now?.phase === 'running' ? now : undefined;
+      }, 10_000, 'the status running');
+      assert.equal(s.pids.length, 1);
+      assert.match(s.text, new RegExp(`^\\$\\(radio-tower\\) act${port}\\.socket: running pid ${s.pids[0]}$`));
+    });
+
+    it('sockact.stopActivation stops it and the port is free again', async () => {
+      await vscode.commands.executeCommand('sockact.stopActivation');
+      const s = await state();
+      assert.equal(s?.phase, 'stopped', describe_(s));
+      assert.match(s.text, /: stopped$/);
+      await waitFor(() => portIsFree(port), 5_000, `127.0.0.1:${port} to be free`);
+    });
+
+    it('a program that fails (exit 3) shows as crashed, and a test request reports the error', async () => {
+      await vscode.workspace
+        .getConfiguration('sockact')
+        .update('activate.command', [process.execPath, '-e', 'process.exit(3)'], vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('sockact.activate', vscode.Uri.file(unitPath));
+      await waitFor(async () => (await state())?.listening.length === 1, 20_000, 'the socket to listen');
+      // The connection starts the program if it is not started yet; it exits without answering.
+      const result = await vscode.commands.executeCommand<TestRequestResult | undefined>('sockact.sendTestRequest');
+      if (result) assert.ok(result.error, `expected a connection error, got ${JSON.stringify(result)}`);
+      const s = await waitFor(
+        async () => {
+          const now = await state();
+          return now?.phase === 'crashed' ? now : undefined;
+        },
+        20_000,
+        'the status crashed',
+      ).catch(async (e: Error) => {
+        e.message += ` (state: ${describe_(await state())})`;
+        throw e;
+      });
+      assert.match(s.text, /: crashed \((exit 3|trigger limit hit)\)$/);
+      await vscode.commands.executeCommand('sockact.stopActivation');
+      await waitFor(() => portIsFree(port), 5_000, `127.0.0.1:${port} to be free after the stop`);
+    });
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Code lenses: "▶ Run with Socket Activation" on the [Socket] header of a .socket unit (not on drop-ins,
+ * which only carry part of a unit, nor on other unit types). The lens runs the client command
+ * `sockact.activate` with the document URI.
+ */
+import { Range, type CodeLens } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { UnitFile } from './parser';
+import { unitContextFromUri } from './unitContext';
+
+export const RUN_LENS_TITLE = '▶ Run with Socket Activation';
+export const ACTIVATE_COMMAND = 'sockact.activate';
+
+export function findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[] {
+  const context = unitContextFromUri(document.uri);
+  if (context.isDropIn || context.unitType !== 'socket') return [];
+  const header = unit.sections.find((s) => s.name === 'Socket');
+  if (!header) return [];
+  const range = Range.create(document.positionAt(header.headerSpan.start), document.positionAt(header.headerSpan.end));
+  return [{ range, command: { title: RUN_LENS_TITLE, command: ACTIVATE_COMMAND, arguments: [document.uri] } }];
+}
