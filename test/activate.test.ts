@@ -74,15 +74,21 @@ function kill(c: ChildProcess) {
   if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
+/** A folder for one case under the test root, with the probe's report folder inside it. */
+function probeDir(name: string): { dir: string; out: string } {
+  const dir = join(root, name);
+  const out = join(dir, 'out');
+  mkdirSync(out, { recursive: true });
+  return { dir, out };
+}
+
 function writeService(dir: string, name: string, body: string) {
   writeFileSync(join(dir, name), `[Service]\nExecStart=${process.execPath} ${PROBE}\n${body}`);
 }
 
 test('Accept=no: TCP + Unix sockets as fds 3,4 with names, LISTEN_PID is the program, SIGTERM cleans up', async () => {
   const port = await freePort();
-  const dir = join(root, 'web');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('web');
   const sock = join(dir, 'run', 'web.sock');
   writeFileSync(join(dir, 'web.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nListenStream=${sock}\nFileDescriptorName=web\n`);
   writeService(dir, 'web.service', `Environment=PROBE_OUT=${out} FOO=bar\n`);
@@ -113,9 +119,7 @@ test('Accept=no: TCP + Unix sockets as fds 3,4 with names, LISTEN_PID is the pro
 
 test('default fd name is the unit file name; a crashing program is restarted until the trigger limit', async () => {
   const port = await freePort();
-  const dir = join(root, 'crash');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('crash');
   writeFileSync(join(dir, 'crash.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=10s\n`);
   writeService(dir, 'crash.service', `Environment=PROBE_OUT=${out} PROBE_MODE=crash\n`);
   const run = start([join(dir, 'crash.socket')]);
@@ -139,9 +143,7 @@ test('default fd name is the unit file name; a crashing program is restarted unt
 
 test('Accept=yes: one program per connection, REMOTE_ADDR, concurrent clients', async () => {
   const port = await freePort();
-  const dir = join(root, 'echo');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('echo');
   writeFileSync(join(dir, 'echo.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nAccept=yes\n`);
   writeService(dir, 'echo@.service', `Environment=PROBE_OUT=${out} PROBE_MODE=echo\n`);
   const run = start([join(dir, 'echo.socket')]);
@@ -229,9 +231,7 @@ function startedPids(err: string): number[] {
 
 test('ListenDatagram=: a UDP datagram sent to the port reaches the program', async () => {
   const port = await freePort();
-  const dir = join(root, 'udp');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('udp');
   // Also on-demand: the first datagram starts the program, which then reads it.
   writeFileSync(join(dir, 'udp.socket'), `[Socket]\nListenDatagram=127.0.0.1:${port}\n`);
   writeService(dir, 'udp.service', `Environment=PROBE_OUT=${out} PROBE_MODE=udp\n`);
@@ -254,9 +254,7 @@ test('ListenDatagram=: a UDP datagram sent to the port reaches the program', asy
 });
 
 test('ListenFIFO=: what is written to the FIFO is read by the program; the FIFO is removed on stop', async () => {
-  const dir = join(root, 'fifo');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('fifo');
   const fifo = join(dir, 'run', 'ctl.fifo');
   writeFileSync(join(dir, 'ctl.socket'), `[Socket]\nListenFIFO=${fifo}\n`);
   writeService(dir, 'ctl.service', `Environment=PROBE_OUT=${out} PROBE_MODE=fifo\n`);
@@ -341,9 +339,7 @@ test('Accept=yes with MaxConnectionsPerSource=1 drops a second concurrent connec
 
 test('abstract socket ListenStream=@name: the program gets it as fd 3 and answers', async () => {
   const name = `@sockact-test-${process.pid}-${Date.now()}`;
-  const dir = join(root, 'abstract');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('abstract');
   writeFileSync(join(dir, 'abs.socket'), `[Socket]\nListenStream=${name}\n`);
   writeService(dir, 'abs.service', `Environment=PROBE_OUT=${out}\n`);
   const run = start([join(dir, 'abs.socket')]);
@@ -434,9 +430,7 @@ test('a program that binds the port itself (EADDRINUSE) gets one plain explanati
 
 test('a crash without EADDRINUSE in its output gets no such explanation', async () => {
   const port = await freePort();
-  const dir = join(root, 'passthrough');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('passthrough');
   writeFileSync(join(dir, 'pt.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nTriggerLimitBurst=2\n`);
   writeService(dir, 'pt.service', `Environment=PROBE_OUT=${out} PROBE_MODE=crash\n`);
   const run = start([join(dir, 'pt.socket'), '--now']);
@@ -455,9 +449,7 @@ test('a crash without EADDRINUSE in its output gets no such explanation', async 
 
 test('Accept=no starts on demand: nothing runs until the first connection; after an exit, the next connection restarts it', async () => {
   const port = await freePort();
-  const dir = join(root, 'ondemand');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('ondemand');
   writeFileSync(join(dir, 'od.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
   writeService(dir, 'od.service', `Environment=PROBE_OUT=${out}\n`);
   const run = start([join(dir, 'od.socket')]);
@@ -484,9 +476,7 @@ test('Accept=no starts on demand: nothing runs until the first connection; after
 
 test('--now starts the program at launch, before any connection', async () => {
   const port = await freePort();
-  const dir = join(root, 'now');
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
+  const { dir, out } = probeDir('now');
   writeFileSync(join(dir, 'now.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
   writeService(dir, 'now.service', `Environment=PROBE_OUT=${out}\n`);
   const run = start(['--now', join(dir, 'now.socket')]);
