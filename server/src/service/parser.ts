@@ -349,3 +349,8 @@ export function lineOfOffset(unit: UnitFile, offset: number): number {
   }
   return lo;
 }
+
+/** The first physical line, without its terminator: where whole-file findings are shown. */
+export function firstLineSpan(unit: UnitFile): Span {
+  return { start: 0, end: lineEndFrom(unit.text, 0) };
+}

@@ -4,7 +4,7 @@
  * Listen lines are already dropped, empty assignments already reset the list.
  */
 import { afterResets, appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
-import type { Span } from '../parser';
+import { firstLineSpan, type Span } from '../parser';
 import { unitPrefix, withSuffix } from '../unitContext';
 import { parseListenAddress, type ListenParse } from '../values/listen';
 import { parseBoolean } from '../values';
@@ -38,7 +38,7 @@ function boolSetting(analysis: UnitAnalysis, key: string, fallback: boolean): { 
 function headerSpanOf(analysis: UnitAnalysis): Span {
   const socket = analysis.unit.sections.find((s) => s.name === 'Socket');
   if (socket) return socket.headerSpan;
-  return { start: 0, end: Math.min(analysis.unit.text.length, analysis.unit.lineStarts[1] ?? analysis.unit.text.length) };
+  return firstLineSpan(analysis.unit);
 }
 
 function noListen(analysis: UnitAnalysis, ports: Port[]): Finding[] {

@@ -1,4 +1,5 @@
 /** Whole-file conditions: a name systemd cannot load, and an empty file (which systemd treats as masked). */
+import { firstLineSpan } from '../parser';
 import { isValidUnitName } from '../values/unitName';
 import type { Check, Finding } from './types';
 
@@ -6,7 +7,7 @@ export const checkUnitFile: Check = (analysis) => {
   const { context, unit } = analysis;
   if (context.isDropIn || !context.unitName) return [];
   const findings: Finding[] = [];
-  const start = { start: 0, end: Math.min(unit.text.length, (unit.lineStarts[1] ?? unit.text.length + 1) - 1) };
+  const start = firstLineSpan(unit);
   if (!isValidUnitName(context.unitName, { allowPlain: true, allowTemplate: true, allowInstance: true })) {
     findings.push({
       code: 'invalid-unit-name',
