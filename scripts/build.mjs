@@ -1,6 +1,14 @@
 // Bundles the extension client, the language server and the `sockact` CLI with esbuild.
-// Everything the runtime needs is inside the bundles; only the `vscode` module stays external.
+// Everything the runtime needs is inside the bundles; only the `vscode` module stays external, and koffi
+// (the FFI package `sockact activate` opens sockets with): its native module can't be bundled, so its
+// loader and the linux-x64 binary are copied beside the bundles (dist/koffi, dist/@koromix), where its own
+// lookup finds them, and the bundles require it by that relative path.
 import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 const production = process.argv.includes('--production');
 
@@ -14,10 +22,31 @@ const common = {
   logLevel: 'warning',
 };
 
+const koffiDir = join(dirname(require.resolve('koffi')));
+const nativeDir = join(koffiDir, '..', '@koromix', 'koffi-linux-x64');
+rmSync('dist/koffi', { recursive: true, force: true });
+rmSync('dist/@koromix', { recursive: true, force: true });
+for (const f of ['package.json', 'LICENSE.txt', 'index.cjs', 'src/koffi/index.cjs', 'src/koffi/src/static.cjs']) {
+  mkdirSync(dirname(join('dist/koffi', f)), { recursive: true });
+  cpSync(join(koffiDir, f), join('dist/koffi', f));
+}
+for (const f of ['package.json', 'index.js', 'linux_x64/koffi.node']) {
+  mkdirSync(dirname(join('dist/@koromix/koffi-linux-x64', f)), { recursive: true });
+  cpSync(join(nativeDir, f), join('dist/@koromix/koffi-linux-x64', f));
+}
+
+/** `require('koffi')` in the bundles → the copy in dist/koffi (resolved at run time, relative to dist/). */
+const koffiBesideBundle = {
+  name: 'koffi-beside-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^koffi$/ }, () => ({ path: './koffi/index.cjs', external: true }));
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [koffiBesideBundle] }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', plugins: [koffiBesideBundle] }),
   // The benchmark runs the same bundled code the server runs (not shipped: .vscodeignore leaves it out).
-  build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }),
+  build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', plugins: [koffiBesideBundle] }),
 ]);

@@ -92,8 +92,35 @@ async function freePort(): Promise<number> {
 }
 
 interface Trigger {
-  kind: 'tcp' | 'udp';
-  port: number;
+  kind: 'tcp' | 'udp' | 'unix-stream' | 'seqpacket' | 'unix-dgram';
+  port?: number;
+  /** Unix socket path, or @name for an abstract one (unix-* and seqpacket triggers). */
+  path?: string;
+}
+
+/**
+ * Unix triggers run in Python: Node can't connect SOCK_SEQPACKET, send Unix datagrams, or reach an abstract
+ * name exactly (it pads it to 108 bytes). The client connects (or sends one datagram) and holds on.
+ */
+function pythonTrigger(kind: 'unix-stream' | 'seqpacket' | 'unix-dgram', path: string): ChildProcess {
+  const script = `
+import socket, sys, time
+kind, path = sys.argv[1], sys.argv[2]
+addr = '\\0' + path[1:] if path.startswith('@') else path
+t = {'unix-stream': socket.SOCK_STREAM, 'seqpacket': socket.SOCK_SEQPACKET, 'unix-dgram': socket.SOCK_DGRAM}[kind]
+for i in range(100):
+    try:
+        s = socket.socket(socket.AF_UNIX, t)
+        if kind == 'unix-dgram': s.sendto(b'ping', addr)
+        else: s.connect(addr)
+        break
+    except OSError:
+        time.sleep(0.05)
+time.sleep(20)
+`;
+  const child = spawn('python3', ['-c', script, kind, path], { stdio: 'ignore' });
+  child.on('error', () => {});
+  return child;
 }
 
 interface RunResult {
@@ -162,6 +189,7 @@ async function runUnder(argv: string[], env: NodeJS.ProcessEnv, trigger: Trigger
   let clientPort: number | null = null;
   const udp = trigger.kind === 'udp' ? createSocket('udp4') : null;
   udp?.on('error', () => {});
+  let python: ChildProcess | undefined;
   try {
     const deadline = Date.now() + WAIT_MS;
     while (Date.now() < deadline) {
@@ -177,10 +205,12 @@ async function runUnder(argv: string[], env: NodeJS.ProcessEnv, trigger: Trigger
         throw new Error(`${argv.join(' ')} exited (code ${child.exitCode}) without a probe report; output:\n${stderr}`);
       }
       if (trigger.kind === 'tcp' && !conn) {
-        conn = await tryConnect(trigger.port);
+        conn = await tryConnect(trigger.port!);
         if (conn) clientPort = conn.localPort ?? null;
       } else if (udp) {
-        udp.send('ping\n', trigger.port, '127.0.0.1');
+        udp.send('ping\n', trigger.port!, '127.0.0.1');
+      } else if (trigger.path && !python && /Listening on|waiting for the first connection/.test(stderr)) {
+        python = pythonTrigger(trigger.kind as 'unix-stream' | 'seqpacket' | 'unix-dgram', trigger.path);
       }
       await sleep(100);
     }
@@ -188,6 +218,7 @@ async function runUnder(argv: string[], env: NodeJS.ProcessEnv, trigger: Trigger
   } finally {
     conn?.destroy(); // the client closes first, so the TIME_WAIT stays on the client's port
     udp?.close();
+    python?.kill('SIGKILL');
     await killGroup(child);
   }
 }
@@ -200,6 +231,8 @@ function comparable(r: ProbeReport) {
     family: f.family,
     type: f.type,
     state: f.state,
+    // systemd hands fds over blocking unless NonBlocking=yes; so does systemd-socket-activate.
+    nonblock: f.nonblock,
     local: f.local,
     remoteAddress: f.remote ? f.remote.address : null,
   });
@@ -284,8 +317,11 @@ function serviceText(out: string, description: string, extra = ''): string {
 describe('sockact activate vs systemd-socket-activate (same probe, same trigger)', { skip: SSA ? false : 'systemd-socket-activate is not installed' }, () => {
   const cases: Case[] = [];
   before(async () => {
-    const [p1, p2, p3, p4, p5] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [p1, p2, p3, p4, p5, p6] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const sockPath = join(dir, 'two.sock');
+    const seqPath = join(dir, 'seq.sock');
+    const dgramPath = join(dir, 'dgram.sock');
+    const abstract = `@sockact-diff-${process.pid}`;
     cases.push(
       {
         name: 'one TCP port (default name = unit file name)',
@@ -348,11 +384,60 @@ describe('sockact activate vs systemd-socket-activate (same probe, same trigger)
         expect: { fds: 0, names: null, accept: true, inetd: true },
         check: (r) => assert.deepEqual(r.stdin?.local, { address: '127.0.0.1', port: p5 }),
       },
+      {
+        name: 'ListenSequentialPacket= on a Unix path',
+        unitName: 'probe-seq.socket',
+        socketUnit: `[Socket]\nListenSequentialPacket=${seqPath}\n`,
+        serviceName: 'probe-seq.service',
+        ssaArgs: ['--seqpacket', '-l', seqPath, '--fdname=probe-seq.socket'],
+        trigger: { kind: 'seqpacket', path: seqPath },
+        expect: { fds: 1, names: 'probe-seq.socket', accept: false },
+        check: (r) => {
+          assert.equal(r.fds[0].type, 'seqpacket');
+          assert.deepEqual(r.fds[0].local, { path: seqPath });
+        },
+        cleanup: () => rmSync(seqPath, { force: true }),
+      },
+      {
+        name: 'ListenDatagram= on a Unix path',
+        unitName: 'probe-udg.socket',
+        socketUnit: `[Socket]\nListenDatagram=${dgramPath}\n`,
+        serviceName: 'probe-udg.service',
+        ssaArgs: ['-d', '-l', dgramPath, '--fdname=probe-udg.socket'],
+        trigger: { kind: 'unix-dgram', path: dgramPath },
+        expect: { fds: 1, names: 'probe-udg.socket', accept: false },
+        check: (r) => {
+          assert.equal(r.fds[0].family, 'unix');
+          assert.equal(r.fds[0].type, 'dgram');
+          assert.deepEqual(r.fds[0].local, { path: dgramPath });
+        },
+        cleanup: () => rmSync(dgramPath, { force: true }),
+      },
+      {
+        name: 'abstract ListenStream=@name (the exact name, not padded)',
+        unitName: 'probe-abs.socket',
+        socketUnit: `[Socket]\nListenStream=${abstract}\n`,
+        serviceName: 'probe-abs.service',
+        ssaArgs: ['-l', abstract, '--fdname=probe-abs.socket'],
+        trigger: { kind: 'unix-stream', path: abstract },
+        expect: { fds: 1, names: 'probe-abs.socket', accept: false },
+        check: (r) => assert.deepEqual(r.fds[0].local, { path: abstract }),
+      },
+      {
+        name: 'a bare port: dual-stack [::]',
+        unitName: 'probe-any.socket',
+        socketUnit: `[Socket]\nListenStream=${p6}\n`,
+        serviceName: 'probe-any.service',
+        ssaArgs: ['-l', String(p6), '--fdname=probe-any.socket'],
+        trigger: { kind: 'tcp', port: p6 },
+        expect: { fds: 1, names: 'probe-any.socket', accept: false },
+        check: (r) => assert.deepEqual(r.fds[0].local, { address: '::', port: p6 }),
+      },
     );
   });
 
   const reports = new Map<number, RunResult>();
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 9; i++) {
     test(`case ${i + 1}: systemd-socket-activate half`, { timeout: 30_000 }, async (t) => {
       const c = cases[i];
       t.diagnostic(c.name);
@@ -391,8 +476,6 @@ describe('sockact activate vs systemd-socket-activate (same probe, same trigger)
       t.diagnostic(`report: ${JSON.stringify(res.report)}`);
       const differences = diff(comparable(ref.report), comparable(res.report));
       for (const d of differences) t.diagnostic(`differs: ${d}`);
-      const nb = ref.report.fds.map((f, k) => [f.nonblock, res.report.fds[k]?.nonblock]);
-      if (nb.some(([a, b]) => a !== b)) t.diagnostic(`O_NONBLOCK differs (systemd-socket-activate, sockact): ${JSON.stringify(nb)}`);
       if (!c.expect.inetd) assert.equal(res.report.env.LISTEN_PID, String(res.report.pid), 'sockact: LISTEN_PID must be the probe\'s own pid');
       assert.deepEqual(differences, [], `sockact and systemd-socket-activate disagree:\n${differences.join('\n')}`);
       assertSane(res.report, { ...c.expect, clientPort: res.clientPort }, 'sockact');

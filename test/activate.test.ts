@@ -1,91 +1,16 @@
 /**
  * `sockact activate` with real sockets, real child processes and temp folders (bundled CLI, dist/cli.js).
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
-const PROBE = new URL('./fixtures/activate/probe.mjs', import.meta.url).pathname;
-const root = mkdtempSync(join(tmpdir(), 'sockact-activate-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, 'activate', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdout!.on('data', (d) => (stdout += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, err: () => stderr, out: () => stdout };
-}
-
-async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function reports(out: string): Array<Record<string, any>> {
-  return readdirSync(out).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')));
-}
-
-function request(opts: net.NetConnectOpts, send = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(opts, () => c.write(send));
-    let data = '';
-    c.setTimeout(4000, () => c.destroy(new Error('timeout')));
-    c.on('data', (d) => (data += d));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
-
-/** Sends, half-closes, and collects everything until the peer closes. */
-function requestEnd(opts: net.NetConnectOpts, send: string, ms = 4000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(opts, () => c.end(send));
-    let data = '';
-    c.setTimeout(ms, () => c.destroy(new Error('timeout')));
-    c.on('data', (d) => (data += d));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
-
-function kill(c: ChildProcess) {
-  if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-}
-
-/** A folder for one case under the test root, with the probe's report folder inside it. */
-function probeDir(name: string): { dir: string; out: string } {
-  const dir = join(root, name);
-  const out = join(dir, 'out');
-  mkdirSync(out, { recursive: true });
-  return { dir, out };
-}
-
-function writeService(dir: string, name: string, body: string) {
-  writeFileSync(join(dir, name), `[Service]\nExecStart=${process.execPath} ${PROBE}\n${body}`);
-}
-
+import {
+  root, freePort, start, waitFor, reports, request, requestEnd, pythonRequest, kill, probeDir, writeService, stopRun, startedPids,
+} from './helpers/activate';
 test('Accept=no: TCP + Unix sockets as fds 3,4 with names, LISTEN_PID is the program, SIGTERM cleans up', async () => {
   const port = await freePort();
   const { dir, out } = probeDir('web');
@@ -217,18 +142,6 @@ test('a busy port is named in one line', async () => {
 });
 
 /** SIGTERM, bounded wait, then SIGKILL: sockact stops its programs on SIGTERM. */
-async function stopRun(run: ReturnType<typeof start>): Promise<void> {
-  const c = run.child;
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  c.kill('SIGTERM');
-  const done = await Promise.race([run.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 4000))]);
-  if (!done) kill(c);
-}
-
-function startedPids(err: string): number[] {
-  return [...err.matchAll(/^sockact: started pid (\d+):/gm)].map((m) => Number(m[1]));
-}
-
 test('ListenDatagram=: a UDP datagram sent to the port reaches the program', async () => {
   const port = await freePort();
   const { dir, out } = probeDir('udp');
@@ -253,22 +166,23 @@ test('ListenDatagram=: a UDP datagram sent to the port reaches the program', asy
   }
 });
 
-test('ListenFIFO=: what is written to the FIFO is read by the program; the FIFO is removed on stop', async () => {
+test('ListenFIFO=: nothing runs until the FIFO is written to; then the program reads it; the FIFO is removed on stop', async () => {
   const { dir, out } = probeDir('fifo');
   const fifo = join(dir, 'run', 'ctl.fifo');
-  writeFileSync(join(dir, 'ctl.socket'), `[Socket]\nListenFIFO=${fifo}\n`);
+  writeFileSync(join(dir, 'ctl.socket'), `[Socket]\nListenFIFO=${fifo}\nSocketMode=0620\n`);
   writeService(dir, 'ctl.service', `Environment=PROBE_OUT=${out} PROBE_MODE=fifo\n`);
   const run = start([join(dir, 'ctl.socket')]);
   try {
-    // A FIFO can't be watched without reading it, so such a unit starts at once.
-    await waitFor('the probe report', () => reports(out).length > 0);
-    assert.match(run.err(), /starting the program now: sockact cannot tell when a FIFO has data/);
+    await waitFor('waiting', () => run.err().includes('waiting for the first connection'));
     assert.equal(statSync(fifo).isFIFO(), true);
-    assert.equal(reports(out)[0].fds[0].fifo, true);
-    // sockact's holder keeps the FIFO open for reading, so opening it for writing does not block.
+    assert.equal(statSync(fifo).mode & 0o777, 0o620, 'SocketMode= is the FIFO\'s mode');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(reports(out).length, 0, 'like systemd, a FIFO unit starts its program only when data arrives');
+    // sockact keeps the FIFO open for reading, so opening it for writing does not block.
     writeFileSync(fifo, 'hello fifo\n');
     const got = await waitFor('the FIFO data', () => existsSync(join(out, 'fifo.txt')) && readFileSync(join(out, 'fifo.txt'), 'utf8'));
     assert.equal(got, 'hello fifo\n');
+    assert.equal(reports(out)[0].fds[0].fifo, true);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
     assert.equal(existsSync(fifo), false, 'the FIFO sockact created is removed');
@@ -346,7 +260,9 @@ test('abstract socket ListenStream=@name: the program gets it as fd 3 and answer
   try {
     await waitFor('listening', () => run.err().includes('listening on'));
     assert.match(run.err(), new RegExp(`listening on ${name} \\(fd 3, abs\\.socket\\)`));
-    const answer = await request({ path: '\0' + name.slice(1) });
+    // Node's net pads abstract names to 108 bytes; systemd (and sockact) bind the exact name, so the client
+    // is one that connects to the exact name, as every C, Python or Go client does.
+    const answer = await pythonRequest('unix-abstract', name.slice(1));
     const [r] = await waitFor('the probe report', () => reports(out).length > 0 && reports(out));
     assert.equal(answer, `pid ${r.pid}\n`);
     assert.equal(r.LISTEN_PID, String(r.pid));

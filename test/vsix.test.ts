@@ -8,13 +8,20 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * koffi (the FFI package `sockact activate` opens sockets with), copied beside the bundles by
+ * scripts/build.mjs: its loader and the linux-x64 glibc binary, nothing else of the package.
+ */
+const KOFFI = /^extension\/dist\/(koffi\/(package\.json|license\.txt|index\.cjs|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)|@koromix\/koffi-linux-x64\/(package\.json|index\.js|linux_x64\/koffi\.node))$/i;
 
 interface ZipEntry {
   name: string;
@@ -103,6 +110,8 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
     'extension/package.json',
     'extension/language-configuration.json',
     'extension.vsixmanifest',
+    'extension/dist/koffi/index.cjs',
+    'extension/dist/@koromix/koffi-linux-x64/linux_x64/koffi.node',
   ]) {
     assert.ok(names.has(required.toLowerCase()), `${required} is missing from the .vsix`);
   }
@@ -112,10 +121,12 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
 test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps or the benchmark', () => {
   for (const f of files) {
     assert.ok(!/\.(ts|tsx|map)$/.test(f), `${f}: sources and sourcemaps stay out`);
+    // koffi's own loader lives under a src/ folder of its package; it is runtime code, listed in KOFFI below.
+    if (KOFFI.test(f)) continue;
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
   const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli)\.js|package\.json|readme\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json|snippets\/[^/]+\.code-snippets))$/i;
-  const unexpected = files.filter((f) => !allowed.test(f));
+  const unexpected = files.filter((f) => !allowed.test(f) && !KOFFI.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });
 
@@ -134,7 +145,7 @@ test('the packaged manifest starts the bundled client, shows the icon and suppor
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'icon size');
 });
 
-test('the bundles require nothing but Node built-ins (and vscode, in the client)', () => {
+test('the bundles require nothing but Node built-ins (and vscode, in the client), or files shipped beside them', () => {
   const builtins = new Set(builtinModules);
   const isBuiltin = (m: string) => m.startsWith('node:') || builtins.has(m) || builtins.has(m.split('/')[0]);
   for (const [bundle, extra] of [
@@ -145,7 +156,8 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
     const source = file(bundle).toString('utf8');
     const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);
     assert.ok(required.length > 0, `${bundle}: no require() found at all; is the scan still right?`);
-    const outside = [...new Set(required.filter((m) => !isBuiltin(m) && !(extra as readonly string[]).includes(m)))];
+    const shipped = (m: string) => m.startsWith('./') && files.includes(posix.join(posix.dirname(bundle), m));
+    const outside = [...new Set(required.filter((m) => !isBuiltin(m) && !(extra as readonly string[]).includes(m) && !shipped(m)))];
     assert.deepEqual(outside, [], `${bundle} requires modules that are not in the .vsix`);
   }
 });
@@ -168,5 +180,23 @@ test('commands that need a trusted folder are disabled by the manifest too (enab
     }
     const enablement: string = contributed?.enablement ?? '';
     assert.equal(/\bisWorkspaceTrusted\b/.test(enablement), needsTrust, `${m[1]}: needsTrust ${needsTrust} but enablement "${enablement}"`);
+  }
+});
+
+test('the packaged CLI opens sockets with the koffi it ships (unpacked alone, no node_modules anywhere above)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sockact-vsix-'));
+  try {
+    for (const f of files.filter((n) => n.startsWith('extension/dist/'))) {
+      const target = join(dir, f.slice('extension/'.length));
+      mkdirSync(posix.dirname(target), { recursive: true });
+      writeFileSync(target, file(f));
+    }
+    writeFileSync(join(dir, 'probe.socket'), '[Socket]\nListenSequentialPacket=@sockact-vsix-' + process.pid + '\n');
+    // --now: the program starts at once; it reports the type of fd 3 (5 = SOCK_SEQPACKET, which Node can't open).
+    const r = spawnSync(process.execPath, [join(dir, 'dist', 'cli.js'), 'activate', '--now', join(dir, 'probe.socket'), '--', 'python3', '-c',
+      'import os, socket; s = socket.socket(fileno=3); print(int(s.type), os.environ["LISTEN_FDS"]); os.kill(os.getppid(), 15)'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.stdout.trim(), '5 1', r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

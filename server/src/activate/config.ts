@@ -35,6 +35,24 @@ export interface ActivateConfig {
   sendBuffer?: number;
   bindIPv6Only: 'default' | 'both' | 'ipv6-only';
   freeBind: boolean;
+  keepAliveTimeSec?: number;
+  keepAliveIntervalSec?: number;
+  keepAliveProbes?: number;
+  deferAcceptSec?: number;
+  broadcast: boolean;
+  passCredentials: boolean;
+  passSecurity: boolean;
+  transparent: boolean;
+  priority?: number;
+  mark?: number;
+  ipTOS?: number;
+  ipTTL?: number;
+  bindToDevice?: string;
+  pipeSize?: number;
+  messageQueueMaxMessages?: number;
+  messageQueueMessageSize?: number;
+  socketUser?: string;
+  socketGroup?: string;
   removeOnStop: boolean;
   fdName?: string;
   maxConnections: number;
@@ -54,6 +72,8 @@ export interface ServiceConfig {
   workingDirectory?: string;
   stdinSocket: boolean;
   stdoutSocket: boolean;
+  /** The service's NonBlocking=: its fds keep O_NONBLOCK (systemd clears it otherwise, exec-invoke.c). */
+  nonBlocking: boolean;
 }
 
 function last(analysis: UnitAnalysis, section: string, key: string): string | undefined {
@@ -83,6 +103,23 @@ function size(analysis: UnitAnalysis, key: string): number | undefined {
   if (v === undefined) return undefined;
   const r = parseSize(v, 1024);
   return r.ok ? Number(r.value) : undefined;
+}
+
+/** A time span in whole seconds (KeepAliveTimeSec= and friends take seconds in setsockopt()). */
+function seconds(analysis: UnitAnalysis, key: string): number | undefined {
+  const v = last(analysis, 'Socket', key);
+  if (v === undefined) return undefined;
+  const r = parseSec(v);
+  return r.ok && !r.infinity ? Math.max(1, Math.round(Number(r.value) / 1e6)) : undefined;
+}
+
+/** IPTOS=: ip_tos_to_string table names or a number (0..255). */
+const IP_TOS_NAMES: Record<string, number> = { 'low-delay': 0x10, throughput: 0x08, reliability: 0x04, 'low-cost': 0x02 };
+function ipTos(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (v in IP_TOS_NAMES) return IP_TOS_NAMES[v];
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 255 ? n : undefined;
 }
 
 /** Splits a command line the way config_parse_exec() does (prefixes stripped, C escapes and quotes decoded). */
@@ -139,7 +176,7 @@ function readEnvironmentFile(spec: string, baseDir: string, into: Record<string,
 }
 
 function readService(name: string, path: string | undefined, catalog: DirectiveCatalog, systemdVersion: number, warnings: string[]): ServiceConfig {
-  const service: ServiceConfig = { name, path, environment: {}, stdinSocket: false, stdoutSocket: false };
+  const service: ServiceConfig = { name, path, environment: {}, stdinSocket: false, stdoutSocket: false, nonBlocking: false };
   if (!path) return service;
   const analysis = analyzeUnit(parseUnit(readFileSync(path, 'utf8')), unitContextFromPath(path), catalog, systemdVersion);
   const exec = afterResets(appliedIn(analysis, 'Service', 'ExecStart'));
@@ -159,6 +196,7 @@ function readService(name: string, path: string | undefined, catalog: DirectiveC
   }
   service.stdinSocket = last(analysis, 'Service', 'StandardInput') === 'socket';
   service.stdoutSocket = last(analysis, 'Service', 'StandardOutput') === 'socket';
+  service.nonBlocking = bool(analysis, 'Service', 'NonBlocking', false);
   return service;
 }
 
@@ -183,7 +221,6 @@ export function readActivateConfig(unitPath: string, text: string, catalog: Dire
   const intervalText = last(analysis, 'Socket', 'TriggerLimitIntervalSec');
   const interval = intervalText === undefined ? undefined : parseSec(intervalText);
   const freeBind = bool(analysis, 'Socket', 'FreeBind', false);
-  if (freeBind) warnings.push('FreeBind=yes is not supported by sockact activate (Node cannot set IP_FREEBIND); binding normally');
   const config: ActivateConfig = {
     unitPath,
     unitName,
@@ -199,6 +236,24 @@ export function readActivateConfig(unitPath: string, text: string, catalog: Dire
     sendBuffer: size(analysis, 'SendBuffer'),
     bindIPv6Only: ipv6 === 'ipv6-only' || ipv6 === 'both' ? ipv6 : 'default',
     freeBind,
+    keepAliveTimeSec: seconds(analysis, 'KeepAliveTimeSec'),
+    keepAliveIntervalSec: seconds(analysis, 'KeepAliveIntervalSec'),
+    keepAliveProbes: int(analysis, 'Socket', 'KeepAliveProbes'),
+    deferAcceptSec: seconds(analysis, 'DeferAcceptSec'),
+    broadcast: bool(analysis, 'Socket', 'Broadcast', false),
+    passCredentials: bool(analysis, 'Socket', 'PassCredentials', false),
+    passSecurity: bool(analysis, 'Socket', 'PassSecurity', false),
+    transparent: bool(analysis, 'Socket', 'Transparent', false),
+    priority: int(analysis, 'Socket', 'Priority'),
+    mark: int(analysis, 'Socket', 'Mark'),
+    ipTOS: ipTos(last(analysis, 'Socket', 'IPTOS')),
+    ipTTL: int(analysis, 'Socket', 'IPTTL'),
+    bindToDevice: last(analysis, 'Socket', 'BindToDevice'),
+    pipeSize: size(analysis, 'PipeSize'),
+    messageQueueMaxMessages: int(analysis, 'Socket', 'MessageQueueMaxMessages'),
+    messageQueueMessageSize: int(analysis, 'Socket', 'MessageQueueMessageSize'),
+    socketUser: last(analysis, 'Socket', 'SocketUser'),
+    socketGroup: last(analysis, 'Socket', 'SocketGroup'),
     removeOnStop: bool(analysis, 'Socket', 'RemoveOnStop', false),
     fdName: last(analysis, 'Socket', 'FileDescriptorName'),
     maxConnections: int(analysis, 'Socket', 'MaxConnections') ?? 64,

@@ -1,13 +1,12 @@
 /**
  * `sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
- * systemd would hand it its sockets. Accept=no: a small holder process keeps the listening fds (nobody in
- * sockact accepts or reads on them) and starts the program with them as fds 3, 4, … when the first
- * connection or datagram is queued (seen in /proc/net, see HOLDER), or at once with --now; Accept=yes:
- * sockact accepts and starts one program per connection with the connection as fd 3.
+ * systemd would hand it its sockets. The sockets are opened as systemd opens them (sockets.ts) and only
+ * poll()ed here, never accepted or read on the program's behalf. Accept=no: the program starts with them as
+ * fds 3, 4, … when the first connection, datagram or write is waiting (or at once with --now), and again
+ * after it exits; Accept=yes: sockact accepts and starts one program per connection with it as fd 3.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
-import type * as net from 'node:net';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,114 +14,11 @@ import { createFileResolver, decodeUnitBytes } from '../node/fileResolver';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
-import { ActivateError, bindAll, releaseAll, type BoundSocket } from './sockets';
+import * as libc from './libc';
+import { ActivateError, applySocketOptions, openAll, releaseAll, type BoundSocket } from './sockets';
 
 /** Sets LISTEN_PID to the exec'd program's own pid; all user data travels as positional arguments. */
 const WRAPPER = 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"';
-
-/** Runs in the holder: keeps fds 3..3+n-1 without touching them, starts programs on request. */
-const HOLDER = `
-const { spawn } = require('child_process');
-const n = Number(process.argv[1]);
-const kids = new Map();
-for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
-process.on('message', (m) => {
-  if (!m || m.type !== 'spawn') return;
-  const fds = [];
-  for (let i = 0; i < n; i++) fds.push(3 + i);
-  // stderr goes through here (copied on at once) so that a program that binds the port itself can be told so.
-  const stdio = [m.stdinSocket ? 3 : 'inherit', m.stdoutSocket ? 3 : 'inherit', 'pipe', ...(m.passFds ? fds : [])];
-  const child = spawn(m.file, m.args, { stdio, env: m.env, cwd: m.cwd, detached: true });
-  child.on('error', (e) => process.send({ type: 'spawn-error', message: e.code || e.message }));
-  let tail = '';
-  let ended = false;
-  child.stderr.on('data', (d) => { process.stderr.write(d); tail = (tail + d.toString('latin1')).slice(-8192); });
-  child.stderr.on('error', () => {});
-  child.stderr.on('end', () => { ended = true; });
-  if (child.pid) {
-    const pid = child.pid;
-    kids.set(pid, child);
-    process.send({ type: 'spawned', pid });
-    // A program that runs but leaves work queued on its sockets for STUCK_MS (never accepts on fd 3).
-    let since = 0;
-    const stuck = m.watch ? setInterval(() => {
-      const i = waiting(m.watch);
-      if (i < 0) { since = 0; return; }
-      if (!since) since = Date.now();
-      else if (Date.now() - since >= m.stuckMs) { clearInterval(stuck); process.send({ type: 'stuck', pid, index: i }); }
-    }, 250) : null;
-    child.on('exit', (code, signal) => {
-      if (stuck) clearInterval(stuck);
-      kids.delete(pid);
-      // Let the last output arrive (bounded: a grandchild may keep stderr open).
-      const t0 = Date.now();
-      const report = () => {
-        if (!ended && Date.now() - t0 < 200) return void setTimeout(report, 10);
-        const addrInUse = /EADDRINUSE|address already in use/i.test(tail);
-        process.send({ type: 'exit', pid, code, signal, addrInUse, tail: addrInUse ? tail.slice(-2048) : undefined });
-      };
-      report();
-    });
-  }
-});
-// On-demand start: poll /proc/net for work waiting on our sockets without touching them. A LISTEN TCP
-// socket's rx_queue is its accept-queue length; a UDP socket's is the bytes queued; a Unix stream
-// connection not yet accepted shows as a line with the listener's path, state 02 (connecting), inode 0.
-const fs = require('fs');
-const inodes = [];
-for (let i = 0; i < n; i++) {
-  let ino = null;
-  try { ino = (/^socket:\\[(\\d+)\\]$/.exec(fs.readlinkSync('/proc/self/fd/' + (3 + i))) || [])[1] || null; } catch {}
-  inodes.push(ino);
-}
-function table(name) {
-  try { return fs.readFileSync('/proc/net/' + name, 'utf8').split('\\n').slice(1); } catch { return []; }
-}
-function waiting(ports) {
-  const want = new Set(ports.map((p) => p.kind));
-  for (const [kind, names] of [['tcp', ['tcp', 'tcp6']], ['udp', ['udp', 'udp6']]]) {
-    if (!want.has(kind)) continue;
-    const ours = new Map();
-    ports.forEach((p, i) => { if (p.kind === kind && inodes[i]) ours.set(inodes[i], i); });
-    for (const name of names) {
-      for (const line of table(name)) {
-        const f = line.trim().split(/\\s+/);
-        if (f.length < 10 || !ours.has(f[9])) continue;
-        if (kind === 'tcp' && f[3] !== '0A') continue;
-        if (parseInt((f[4] || '').split(':')[1] || '0', 16) > 0) return ours.get(f[9]);
-      }
-    }
-  }
-  if (want.has('unix')) {
-    const paths = new Map();
-    ports.forEach((p, i) => { if (p.kind === 'unix') paths.set(p.path, i); });
-    for (const line of table('unix')) {
-      const f = line.trim().split(/\\s+/);
-      if (f.length < 8 || f[4] !== '0001' || f[5] !== '02' || f[6] !== '0') continue;
-      // Node pads abstract names with NULs (shown as '@') to the full sun_path length.
-      const path = f.slice(7).join(' ');
-      const key = paths.has(path) ? path : path.startsWith('@') ? [...paths.keys()].find((q) => q.startsWith('@') && path.replace(/@+$/, '') === q.replace(/@+$/, '')) : undefined;
-      if (key !== undefined) return paths.get(key);
-    }
-  }
-  return -1;
-}
-let watcher = null;
-process.on('message', (m) => {
-  if (!m || m.type !== 'arm' || watcher) return;
-  watcher = setInterval(() => {
-    const i = waiting(m.ports);
-    if (i < 0) return;
-    clearInterval(watcher);
-    watcher = null;
-    process.send({ type: 'trigger', index: i });
-  }, 20);
-});
-process.on('disconnect', () => {
-  for (const pid of kids.keys()) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
-  process.exit(0);
-});
-`;
 
 class UsageError extends ActivateError {}
 
@@ -215,17 +111,6 @@ export function explainSelfBind(bound: BoundSocket[], output: string): string[] 
   ];
 }
 
-/** True when the kernel shows this abstract socket's name with trailing NULs ('@'), as Node 20 binds it. */
-function abstractNamePadded(fd: number): boolean {
-  try {
-    const ino = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
-    const line = readFileSync('/proc/net/unix', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[6] === ino);
-    return !!line && /@@$/.test(line.trimEnd());
-  } catch {
-    return false;
-  }
-}
-
 function childEnv(config: ActivateConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...config.service?.environment, ...extra };
   for (const k of ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PIDFDID', 'REMOTE_ADDR', 'REMOTE_PORT']) if (!(k in extra)) delete env[k];
@@ -246,17 +131,20 @@ export async function runActivate(args: string[]): Promise<number> {
   const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
   const document = TextDocument.create(pathToFileURL(resolve(options.unit)).href, 'systemd-unit-file', 1, text);
   const diagnostics = service.doValidation(document, service.parse(document), { systemdVersion });
-  if (diagnostics.some((d) => (d.severity ?? 1) === 1)) {
+  // A program given after -- stands in for the service, so a missing service file does not stop the run.
+  const blocking = (d: (typeof diagnostics)[number]) => (d.severity ?? 1) === 1 && !(options.command && d.code === 'missing-service');
+  if (diagnostics.some(blocking)) {
     for (const d of diagnostics) {
       process.stdout.write(`${options.unit}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity ?? 1]} ${String(d.code)} ${d.message}\n`);
     }
     log(`${options.unit}: systemd would refuse this unit; nothing was started`);
     return 1;
   }
+  if (options.command && diagnostics.some((d) => d.code === 'missing-service')) {
+    log(`note: there is no service file for ${options.unit} (systemd would refuse to start it); running the program given after -- instead`);
+  }
   const config = readActivateConfig(options.unit, text, service.catalog, systemdVersion);
   for (const w of config.warnings) log(`warning: ${w}`);
-  if (config.reusePort) log('warning: ReusePort=yes is not supported by sockact activate on Node 20; binding without SO_REUSEPORT');
-  if (!config.accept && (config.keepAlive || config.noDelay)) log('warning: KeepAlive=/NoDelay= are applied only to accepted connections (Accept=yes) by sockact activate');
   const command = options.command ?? config.service?.command;
   if (!command) {
     throw new ActivateError(config.service?.path
@@ -274,12 +162,19 @@ export async function runActivate(args: string[]): Promise<number> {
     throw new ActivateError('StandardInput=/StandardOutput=socket needs exactly one socket (or Accept=yes)');
   }
 
-  // Everything from here to the holder's start runs without yielding to the event loop (see sockets.ts).
-  const bound = await bindAll(config);
-  for (const b of bound) if (b.port.address.kind === 'unix-abstract' && abstractNamePadded(b.fd)) {
-    log(`warning: ${b.label}: Node binds abstract socket names padded with NULs to 108 bytes, so only clients that do the same (Node's net module) can connect; systemd binds the exact name`);
-  }
-  return config.accept ? runAccepting(config, bound, exe, command, cwd, stdinSocket, stdoutSocket) : runHolder(config, bound, exe, command, cwd, stdinSocket, stdoutSocket, options.now);
+  const bound = openAll(config, (line) => log(`warning: ${line}`));
+  const launch: Launch = { config, bound, exe, command, cwd, stdinSocket, stdoutSocket };
+  return config.accept ? runAccepting(launch) : runOnDemand(launch, options.now);
+}
+
+interface Launch {
+  config: ActivateConfig;
+  bound: BoundSocket[];
+  exe: string;
+  command: string[];
+  cwd: string | undefined;
+  stdinSocket: boolean;
+  stdoutSocket: boolean;
 }
 
 interface Supervisor {
@@ -287,6 +182,10 @@ interface Supervisor {
   stopping: boolean;
 }
 
+/**
+ * Stop / Ctrl-C: SIGTERM to each program's process group, SIGKILL after 2 s, then `cleanup` (close the
+ * sockets, remove the files this run created) and `finish`.
+ */
 function installStop(sup: Supervisor, cleanup: () => void, finish: (code: number) => void): (code: number) => void {
   const stop = (code: number) => {
     if (sup.stopping) return;
@@ -319,191 +218,226 @@ function installStop(sup: Supervisor, cleanup: () => void, finish: (code: number
   return stop;
 }
 
-function removeCreated(config: ActivateConfig, bound: BoundSocket[]): void {
-  for (const b of bound) {
-    if (!b.createdPath) continue;
-    try {
-      unlinkSync(b.createdPath);
-    } catch { /* gone */ }
-  }
-  void config;
+/** True once the trigger limit is hit (TriggerLimitIntervalSec=/TriggerLimitBurst=); records this start. */
+function triggerLimitHit(config: ActivateConfig, starts: number[]): boolean {
+  const now = Date.now();
+  while (starts.length && now - starts[0] > config.triggerIntervalMs) starts.shift();
+  if (starts.length >= config.triggerBurst) return true;
+  starts.push(now);
+  return false;
 }
 
-/** What the holder watches per fd for on-demand start; undefined when some fd can't be watched (a FIFO). */
-function watchablePorts(bound: BoundSocket[]): Array<{ kind: 'tcp' | 'udp' | 'unix'; path?: string }> | undefined {
-  const out: Array<{ kind: 'tcp' | 'udp' | 'unix'; path?: string }> = [];
-  for (const b of bound) {
-    const a = b.port.address;
-    if ((a.kind === 'inet' || a.kind === 'inet6') && a.socketType === 'stream') out.push({ kind: 'tcp' });
-    else if ((a.kind === 'inet' || a.kind === 'inet6') && a.socketType === 'dgram') out.push({ kind: 'udp' });
-    else if ((a.kind === 'unix-path' || a.kind === 'unix-abstract') && a.socketType === 'stream') out.push({ kind: 'unix', path: a.path });
-    else return undefined;
-  }
-  return out;
+interface Started {
+  child: ChildProcess;
+  /** The last 8 KiB the program wrote to stderr (Accept=no only: to recognise EADDRINUSE). */
+  tail(): string;
+  /** Resolves when stderr is drained (bounded: a grandchild may keep it open). */
+  drained(): Promise<void>;
 }
 
-function runHolder(config: ActivateConfig, bound: BoundSocket[], exe: string, command: string[], cwd: string | undefined, stdinSocket: boolean, stdoutSocket: boolean, now: boolean): Promise<number> {
+/**
+ * fork+exec through /bin/sh so that LISTEN_PID is the program's own pid. `fds` become 3, 4, … in this
+ * order; with StandardInput=/StandardOutput=socket the single socket is stdin/stdout instead and no LISTEN_*
+ * is set. Each program gets its own process group, so a stop reaches everything it started.
+ */
+function startProgram(l: Launch, fds: number[], env: Record<string, string>, captureStderr: boolean): Started {
+  const viaStdio = l.stdinSocket || l.stdoutSocket;
+  const stdio: StdioOptions = [l.stdinSocket ? fds[0] : 'inherit', l.stdoutSocket ? fds[0] : 'inherit', captureStderr ? 'pipe' : 'inherit', ...(viaStdio ? [] : fds)];
+  const child = spawn(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', WRAPPER, l.exe, ...l.command.slice(1)], {
+    stdio,
+    // With the socket as stdin/stdout there are no LISTEN_* (n_fds becomes 0), but REMOTE_* stay.
+    env: childEnv(l.config, viaStdio ? Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LISTEN_'))) : env),
+    cwd: l.cwd,
+    detached: true,
+  });
+  let tail = '';
+  let ended = !captureStderr;
+  if (child.stderr) {
+    child.stderr.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      tail = (tail + d.toString('latin1')).slice(-8192);
+    });
+    child.stderr.on('error', () => {});
+    child.stderr.on('end', () => (ended = true));
+  }
+  const drained = async () => {
+    const t0 = Date.now();
+    while (!ended && Date.now() - t0 < 200) await new Promise((r) => setTimeout(r, 10));
+  };
+  return { child, tail: () => tail, drained };
+}
+
+function runOnDemand(l: Launch, now: boolean): Promise<number> {
+  const { config, bound } = l;
   const n = bound.length;
-  let holder: ChildProcess;
-  try {
-    holder = spawn(process.execPath, ['-e', HOLDER, String(n)], { stdio: ['inherit', 'inherit', 'inherit', ...bound.map((b) => b.fd), 'ipc'] });
-  } catch (e) {
-    releaseAll(bound, true);
-    throw new ActivateError(`cannot start the fd holder: ${(e as Error).message}`);
-  }
-  // The holder has its own copies now; close ours before the event loop could accept or read on them.
-  releaseAll(bound, false);
   const names = bound.map(() => config.fdName ?? config.unitName);
   bound.forEach((b, i) => log(`listening on ${b.label} (fd ${3 + i}, ${names[i]})`));
-  const viaStdio = stdinSocket || stdoutSocket;
-  const listenEnv: Record<string, string> = viaStdio ? {} : { LISTEN_FDS: String(n), LISTEN_FDNAMES: names.join(':') };
+  const fds = bound.map((b) => b.fd);
+  const listenEnv = { LISTEN_FDS: String(n), LISTEN_FDNAMES: names.join(':') };
   const sup: Supervisor = { pids: new Set(), stopping: false };
   const starts: number[] = [];
-  // Like systemd: start at the first connection (or datagram), and after an exit wait for the next one.
-  // A FIFO's contents can't be seen without reading them, so a unit with one starts (and restarts) at once.
-  const watch = watchablePorts(bound);
-  if (!watch && !now) log('starting the program now: sockact cannot tell when a FIFO has data without reading it');
+  const wake = libc.wakePipe();
+  let explained = false;
+  let stuckNoted = false;
   return new Promise<number>((resolveRun) => {
-    const finish = (code: number) => {
-      if (holder.connected) holder.disconnect();
-      resolveRun(code);
+    const stop = installStop(sup, () => {
+      releaseAll(bound, true);
+      wake.close();
+    }, resolveRun);
+    const onSignal = () => wake.wake();
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+
+    // Like systemd: wait until a connection, datagram or write is queued on any socket (poll(), which
+    // neither accepts nor reads), start the program, and after it exits wait again.
+    const waitForWork = async () => {
+      for (;;) {
+        const ready = await libc.pollReadable([...fds, wake.readFd], -1);
+        if (sup.stopping) return;
+        wake.drain();
+        if (ready.some((fd) => fds.includes(fd))) return start();
+      }
     };
-    const stop = installStop(sup, () => removeCreated(config, bound), finish);
+
     const start = () => {
-      const now = Date.now();
-      while (starts.length && now - starts[0] > config.triggerIntervalMs) starts.shift();
-      if (starts.length >= config.triggerBurst) {
+      if (sup.stopping) return;
+      if (triggerLimitHit(config, starts)) {
         log(`trigger limit hit: the program exited ${starts.length} times in ${config.triggerIntervalMs / 1000}s; stopping`);
         stop(1);
         return;
       }
-      starts.push(now);
-      const file = viaStdio ? exe : '/bin/sh';
-      const args = viaStdio ? command.slice(1) : ['-c', WRAPPER, exe, ...command.slice(1)];
-      holder.send({ type: 'spawn', file, args, env: childEnv(config, listenEnv), cwd, stdinSocket, stdoutSocket, passFds: !viaStdio, watch: stuckNoted ? undefined : watch, stuckMs: STUCK_MS });
-    };
-    let explained = false;
-    let stuckNoted = false;
-    holder.on('message', (m: { type: string; pid?: number; code?: number | null; signal?: NodeJS.Signals | null; message?: string; addrInUse?: boolean; tail?: string; index?: number }) => {
-      if (m.type === 'stuck' && m.pid && !stuckNoted && sup.pids.has(m.pid)) {
-        stuckNoted = true;
-        const b = bound[m.index ?? 0] ?? bound[0];
-        const fd = 3 + bound.indexOf(b);
-        log(`note: pid ${m.pid} has left ${b.port.address.socketType === 'dgram' ? 'datagrams' : 'connections'} waiting on ${b.label} for ${STUCK_MS / 1000} s without taking them: does it use fd ${fd} (LISTEN_FDS), or does it listen somewhere else or hang before accepting?`);
+      let run: Started;
+      try {
+        run = startProgram(l, fds, listenEnv, true);
+      } catch (e) {
+        log(`cannot start ${l.command[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        stop(1);
         return;
       }
-      if (m.type === 'spawned' && m.pid) {
-        sup.pids.add(m.pid);
-        log(`started pid ${m.pid}: ${command.join(' ')}`);
-        if (sup.stopping) {
-          try {
-            process.kill(-m.pid, 'SIGTERM');
-          } catch { /* gone */ }
-        }
-      } else if (m.type === 'exit' && m.pid) {
-        sup.pids.delete(m.pid);
-        log(`pid ${m.pid} ${describeExit(m.code ?? null, m.signal ?? null)}`);
-        if (m.addrInUse && !explained && !viaStdio) {
+      const { child } = run;
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        log(`cannot start ${l.command[0]}: ${e.code ?? e.message}`);
+        stop(1);
+      });
+      const pid = child.pid;
+      if (pid === undefined) return;
+      sup.pids.add(pid);
+      log(`started pid ${pid}: ${l.command.join(' ')}`);
+      const stuck = stuckNoted ? undefined : watchStuck(bound, pid, () => (stuckNoted = true));
+      child.on('exit', async (code, signal) => {
+        if (stuck) clearInterval(stuck);
+        await run.drained();
+        sup.pids.delete(pid);
+        log(`pid ${pid} ${describeExit(code, signal)}`);
+        if (!explained && !l.stdinSocket && !l.stdoutSocket && /EADDRINUSE|address already in use/i.test(run.tail())) {
           explained = true;
-          for (const line of explainSelfBind(bound, m.tail ?? '')) log(line);
+          for (const line of explainSelfBind(bound, run.tail().slice(-2048))) log(line);
         }
-        if (sup.stopping) return;
-        if (watch) holder.send({ type: 'arm', ports: watch });
-        else start();
-      } else if (m.type === 'trigger') {
-        if (!sup.stopping && sup.pids.size === 0) start();
-      } else if (m.type === 'spawn-error') {
-        log(`cannot start ${command[0]}: ${m.message}`);
-        stop(1);
-      }
-    });
-    holder.on('exit', () => {
-      if (!sup.stopping) {
-        log('the fd holder exited unexpectedly; stopping');
-        stop(1);
-      }
-    });
-    if (now || !watch) start();
+        if (!sup.stopping) void waitForWork();
+      });
+    };
+
+    if (now) start();
     else {
       log('waiting for the first connection to start the program (--now starts it at once)');
-      holder.send({ type: 'arm', ports: watch });
+      void waitForWork();
     }
   });
 }
 
-function runAccepting(config: ActivateConfig, bound: BoundSocket[], exe: string, command: string[], cwd: string | undefined, stdinSocket: boolean, stdoutSocket: boolean): Promise<number> {
+/**
+ * While the program runs, work that stays queued on one of its sockets for STUCK_MS means it does not take
+ * them (it listens somewhere else, or hangs before accepting): one note, once per run of sockact.
+ */
+function watchStuck(bound: BoundSocket[], pid: number, noted: () => void): NodeJS.Timeout {
+  let since = 0;
+  const timer: NodeJS.Timeout = setInterval(() => {
+    const ready = libc.readableNow(bound.map((b) => b.fd));
+    if (!ready.length) {
+      since = 0;
+      return;
+    }
+    if (!since) since = Date.now();
+    else if (Date.now() - since >= STUCK_MS) {
+      clearInterval(timer);
+      noted();
+      const i = bound.findIndex((b) => b.fd === ready[0]);
+      const b = bound[i];
+      const what = b.port.address.socketType === 'dgram' ? 'datagrams' : b.port.address.kind === 'fifo' ? 'data' : 'connections';
+      log(`note: pid ${pid} has left ${what} waiting on ${b.label} for ${STUCK_MS / 1000} s without taking them: does it use fd ${3 + i} (LISTEN_FDS), or does it listen somewhere else or hang before accepting?`);
+    }
+  }, 250);
+  timer.unref();
+  return timer;
+}
+
+function runAccepting(l: Launch): Promise<number> {
+  const { config, bound } = l;
   const sup: Supervisor = { pids: new Set(), stopping: false };
   const perSource = new Map<string, number>();
   const starts: number[] = [];
+  const wake = libc.wakePipe();
+  const warned = new Set<string>();
+  // Per-connection option failures repeat for every connection; say each once.
+  const warnOnce = (line: string) => {
+    if (!warned.has(line)) log(`warning: ${line}`);
+    warned.add(line);
+  };
   bound.forEach((b, i) => log(`listening on ${b.label} (fd ${3 + i}, ${config.unitName}, Accept=yes)`));
   return new Promise<number>((resolveRun) => {
     const stop = installStop(sup, () => {
-      releaseAll(bound, false);
-      removeCreated(config, bound);
+      releaseAll(bound, true);
+      wake.close();
     }, resolveRun);
-    const onConnection = (conn: net.Socket) => {
-      const rawAddr = conn.remoteAddress;
-      const addr = rawAddr?.startsWith('::ffff:') && rawAddr.includes('.') ? rawAddr.slice(7) : rawAddr;
-      const peer = addr === undefined ? 'a local peer' : `${addr.includes(':') ? `[${addr}]` : addr}:${conn.remotePort}`;
-      if (sup.stopping) {
-        conn.destroy();
-        return;
-      }
-      if (sup.pids.size >= config.maxConnections) {
-        log(`too many incoming connections (${sup.pids.size}), dropping connection from ${peer}`);
-        conn.destroy();
-        return;
-      }
-      const source = addr ?? 'local';
+    const onSignal = () => wake.wake();
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+
+    const onConnection = (b: BoundSocket, conn: libc.Accepted) => {
+      const peer = libc.describePeer(conn.peer);
+      const who = peer.addr !== undefined ? `${peer.addr.includes(':') ? `[${peer.addr}]` : peer.addr}:${peer.port}` : peer.path ?? 'a local peer';
+      const drop = (why: string) => {
+        log(why);
+        libc.close(conn.fd);
+      };
+      if (sup.stopping) return drop(`stopping: dropping connection from ${who}`);
+      if (sup.pids.size >= config.maxConnections) return drop(`too many incoming connections (${sup.pids.size}), dropping connection from ${who}`);
+      const source = peer.addr ?? 'local';
       if (config.maxConnectionsPerSource > 0 && (perSource.get(source) ?? 0) >= config.maxConnectionsPerSource) {
-        log(`too many incoming connections (${perSource.get(source)}) from source ${source}, dropping connection`);
-        conn.destroy();
-        return;
+        return drop(`too many incoming connections (${perSource.get(source)}) from source ${source}, dropping connection`);
       }
-      const now = Date.now();
-      while (starts.length && now - starts[0] > config.triggerIntervalMs) starts.shift();
-      if (starts.length >= config.triggerBurst) {
-        log(`trigger limit hit: ${starts.length} connections in ${config.triggerIntervalMs / 1000}s; stopping`);
-        conn.destroy();
+      if (triggerLimitHit(config, starts)) {
+        drop(`trigger limit hit: ${starts.length} connections in ${config.triggerIntervalMs / 1000}s; stopping`);
         stop(1);
         return;
       }
-      starts.push(now);
-      log(`connection from ${peer}`);
-      if (config.keepAlive) conn.setKeepAlive(true);
-      if (config.noDelay) conn.setNoDelay(true);
-      const fd = (conn as unknown as { _handle?: { fd?: number } })._handle?.fd;
-      if (typeof fd !== 'number' || fd < 0) {
-        conn.destroy();
-        return;
+      log(`connection from ${who}`);
+      const family = b.port.address.kind === 'inet6' ? libc.AF_INET6 : b.port.address.kind === 'inet' ? libc.AF_INET : libc.AF_UNIX;
+      applySocketOptions(config, conn.fd, family, b.port.address.socketType === 'seqpacket' ? libc.SOCK_SEQPACKET : libc.SOCK_STREAM, warnOnce);
+      libc.setNonBlocking(conn.fd, !!config.service?.nonBlocking);
+      // PID 1 sets these from getpeername() (service.c): address and port for IP, the path for a bound Unix peer.
+      const env: Record<string, string> = { LISTEN_FDS: '1', LISTEN_FDNAMES: 'connection' };
+      if (peer.addr !== undefined) {
+        env.REMOTE_ADDR = peer.addr;
+        env.REMOTE_PORT = String(peer.port);
+      } else if (peer.path) {
+        env.REMOTE_ADDR = peer.path;
       }
-      const viaStdio = stdinSocket || stdoutSocket;
-      const extra: Record<string, string> = viaStdio ? {} : { LISTEN_FDS: '1', LISTEN_FDNAMES: 'connection' };
-      if (addr !== undefined && conn.remotePort !== undefined) {
-        extra.REMOTE_ADDR = addr;
-        extra.REMOTE_PORT = String(conn.remotePort);
-      }
-      let child: ChildProcess;
+      let run: Started;
       try {
-        child = spawn(viaStdio ? exe : '/bin/sh', viaStdio ? command.slice(1) : ['-c', WRAPPER, exe, ...command.slice(1)], {
-          stdio: [stdinSocket ? fd : 'inherit', stdoutSocket ? fd : 'inherit', 'inherit', ...(viaStdio ? [] : [fd])],
-          env: childEnv(config, extra),
-          cwd,
-          detached: true,
-        });
+        run = startProgram(l, [conn.fd], env, false);
       } catch (e) {
-        log(`cannot start ${command[0]}: ${(e as Error).message}`);
-        conn.destroy();
+        log(`cannot start ${l.command[0]}: ${(e as Error).message}`);
+        libc.close(conn.fd);
         return;
       }
-      // The child has its own copy of the connection; closing ours sends nothing to the peer.
-      conn.destroy();
-      child.on('error', (e) => log(`cannot start ${command[0]}: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+      // The program has its own copy of the connection; closing ours sends nothing to the peer.
+      libc.close(conn.fd);
+      const { child } = run;
+      child.on('error', (e: NodeJS.ErrnoException) => log(`cannot start ${l.command[0]}: ${e.code ?? e.message}`));
       const pid = child.pid;
       if (pid === undefined) return;
       sup.pids.add(pid);
       perSource.set(source, (perSource.get(source) ?? 0) + 1);
-      log(`started pid ${pid}: ${command.join(' ')}`);
+      log(`started pid ${pid}: ${l.command.join(' ')}`);
       child.on('exit', (code, signal) => {
         sup.pids.delete(pid);
         const left = (perSource.get(source) ?? 1) - 1;
@@ -512,14 +446,24 @@ function runAccepting(config: ActivateConfig, bound: BoundSocket[], exe: string,
         log(`pid ${pid} ${describeExit(code, signal)}`);
       });
     };
-    for (const b of bound) {
-      if (!b.server) {
-        stop(1);
-        return;
+
+    const acceptLoop = async () => {
+      const fds = bound.map((b) => b.fd);
+      while (!sup.stopping) {
+        const ready = await libc.pollReadable([...fds, wake.readFd], -1);
+        if (sup.stopping) return;
+        wake.drain();
+        for (const b of bound) {
+          if (!ready.includes(b.fd)) continue;
+          try {
+            for (let conn = libc.accept(b.fd); conn; conn = sup.stopping ? undefined : libc.accept(b.fd)) onConnection(b, conn);
+          } catch (e) {
+            log(`${b.label}: ${(e as Error).message}`);
+          }
+        }
       }
-      b.server.on('connection', onConnection);
-      b.server.on('error', (e) => log(`${b.label}: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
-    }
+    };
+    void acceptLoop();
   });
 }
 
