@@ -8,11 +8,16 @@
  *  (c) 200 generated unit files linted in ONE `node dist/cli.js lint` call vs `systemd-analyze verify`
  *      run on each of them one by one (sum);
  *  (d) the language server as an editor sees it (`node dist/cli.js lsp --stdio`, bench/lspLatency.ts):
- *      median round trips of completion, hover and an empty request on the same two units.
+ *      median round trips of completion, hover and an empty request on the same two units;
+ *  (e) socket activation (bench/activation.ts), as ratios against a reference run in the same process:
+ *      first-connection latency on a cold socket, `sockact activate` vs systemd's
+ *      `systemd-socket-activate`, and steady-state requests/s of the same program under `sockact activate`
+ *      vs the program binding the port itself (load from bench/httpLoad.ts in a child process, which is
+ *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`).
  *
  * Every input is generated deterministically (no randomness) into a temporary directory that is
- * removed at the end. Exit status is 0 unless something crashes; missing systemd-analyze or a missing
- * dist/cli.js only skip the parts that need them.
+ * removed at the end. Exit status is 0 unless something crashes; missing systemd-analyze,
+ * systemd-socket-activate or a missing dist/cli.js only skip the parts that need them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +29,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createFileResolver } from '../server/src/node/fileResolver';
 import { detectSystemdVersion } from '../server/src/node/systemdVersion';
 import { createLanguageService } from '../server/src/service/languageService';
+import { measureActivation } from './activation';
+import { httpLoadMain } from './httpLoad';
 import { measureLspLatency } from './lspLatency';
 import { fmt, median } from './stats';
 
@@ -224,6 +231,7 @@ async function main(): Promise<void> {
   try {
     run(dir);
     await lspLatency(dir);
+    await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -385,7 +393,9 @@ async function lspLatency(dir: string): Promise<void> {
   });
 }
 
-main().catch((e: unknown) => {
+// The load generator of (e) is this bundle in a child process, so it shares no event loop with the timing.
+const entry = process.argv[2] === '--http-load' ? httpLoadMain(process.argv.slice(3)) : main();
+entry.catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });
