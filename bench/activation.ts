@@ -50,11 +50,9 @@ const LOAD_WARMUP_SECONDS = 0.5;
 const LOAD_CONNECTIONS = 16;
 
 /**
- * Idle time between "ready" and the first connection, for both emulators. A cold socket is one whose
- * emulator sits idle waiting, as a service does until its first client: without the pause the first
- * connection races the emulator's own start-up (sockact prints its "waiting" line as it hands the socket to
- * its fd holder, a second Node process still booting; a connection then waits in the backlog for the
- * holder, ~60 ms here), which is start-up time, not activation latency.
+ * Idle time between "ready" and the first connection, for both emulators: a cold socket is one whose
+ * emulator sits idle waiting, as a service does until its first client, so the emulators' own start-up
+ * (Node loading sockact's bundle) is not counted as activation latency.
  */
 const COLD_SETTLE_MS = 200;
 

@@ -229,8 +229,12 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
-    run(dir);
-    await lspLatency(dir);
+    // `npm run bench -- activation` runs only section (e).
+    const onlyActivation = process.argv.includes('activation');
+    if (!onlyActivation) {
+      run(dir);
+      await lspLatency(dir);
+    }
     await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });

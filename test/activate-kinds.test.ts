@@ -238,3 +238,22 @@ test('SocketUser=/SocketGroup=: the socket file is given to them as root; otherw
     await stopRun(run);
   }
 });
+
+test('the program gets a service\'s environment, not the caller\'s shell: only PATH, TERM, USER, HOME pass, plus Environment=', async () => {
+  const port = await freePort();
+  const { dir, out } = probeDir('environment');
+  writeFileSync(join(dir, 'env.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
+  writeFileSync(join(dir, 'env.service'), `[Service]\nExecStart=/usr/bin/python3 -c "import json, os; open('${out}/env.json', 'w').write(json.dumps(dict(os.environ)))"\nEnvironment=FROM_UNIT=1\n`);
+  const run = start(['--now', join(dir, 'env.socket')], { SOCKACT_TEST_EXPORTED: 'from the shell', TERM: 'xterm-test' });
+  try {
+    const env = await waitFor('the environment', () => existsSync(join(out, 'env.json')) && JSON.parse(readFileSync(join(out, 'env.json'), 'utf8')));
+    assert.equal(env.SOCKACT_TEST_EXPORTED, undefined, 'a variable exported in the caller\'s shell does not reach the service');
+    assert.equal(env.FROM_UNIT, '1');
+    assert.equal(env.TERM, 'xterm-test');
+    assert.equal(env.PATH, process.env.PATH);
+    assert.equal(env.LISTEN_FDS, '1');
+    assert.deepEqual(Object.keys(env).filter((k) => !['PATH', 'TERM', 'USER', 'HOME', 'FROM_UNIT', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'PWD', 'LC_CTYPE'].includes(k)), []);
+  } finally {
+    await stopRun(run);
+  }
+});

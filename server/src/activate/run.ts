@@ -20,6 +20,13 @@ import { ActivateError, applySocketOptions, openAll, releaseAll, type BoundSocke
 /** Sets LISTEN_PID to the exec'd program's own pid; all user data travels as positional arguments. */
 const WRAPPER = 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"';
 
+/**
+ * The same, started ahead of time: it waits for one line on fd `gate` (or its end: sockact is gone), closes
+ * it and execs. Accept=no arms one while it waits for the first connection, so the start then costs one
+ * write instead of a fork and a shell (systemd-socket-activate, the reference, execs in its own process).
+ */
+const gatedWrapper = (gate: number) => `read -r _ <&${gate} || exit 0; exec ${gate}<&-; ${WRAPPER}`;
+
 class UsageError extends ActivateError {}
 
 /** How long work may wait on a socket while the program runs before sockact says it is not being taken. */
@@ -111,10 +118,18 @@ export function explainSelfBind(bound: BoundSocket[], output: string): string[] 
   ];
 }
 
-function childEnv(config: ActivateConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...config.service?.environment, ...extra };
-  for (const k of ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PIDFDID', 'REMOTE_ADDR', 'REMOTE_PORT']) if (!(k in extra)) delete env[k];
-  return env;
+/**
+ * What a service sees is not the shell it was started from: systemd builds a small environment of its own.
+ * Like systemd-socket-activate, only PATH, TERM, USER and HOME come from the caller (so a program that only
+ * works because of something exported in your shell fails here as it would under systemd), then the
+ * service's Environment=/EnvironmentFile=, then LISTEN_* and REMOTE_*.
+ */
+const INHERITED_ENV = ['PATH', 'TERM', 'USER', 'HOME'];
+
+export function childEnv(config: ActivateConfig, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of INHERITED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return { ...env, ...config.service?.environment, ...extra };
 }
 
 /** Returns the exit status (0 after a clean stop), or never resolves while running. */
@@ -233,6 +248,8 @@ interface Started {
   tail(): string;
   /** Resolves when stderr is drained (bounded: a grandchild may keep it open). */
   drained(): Promise<void>;
+  /** For a gated start: lets the waiting wrapper exec the program; false when it is gone. */
+  release(): boolean;
 }
 
 /**
@@ -240,10 +257,13 @@ interface Started {
  * order; with StandardInput=/StandardOutput=socket the single socket is stdin/stdout instead and no LISTEN_*
  * is set. Each program gets its own process group, so a stop reaches everything it started.
  */
-function startProgram(l: Launch, fds: number[], env: Record<string, string>, captureStderr: boolean): Started {
+function startProgram(l: Launch, fds: number[], env: Record<string, string>, captureStderr: boolean, gated = false): Started {
   const viaStdio = l.stdinSocket || l.stdoutSocket;
-  const stdio: StdioOptions = [l.stdinSocket ? fds[0] : 'inherit', l.stdoutSocket ? fds[0] : 'inherit', captureStderr ? 'pipe' : 'inherit', ...(viaStdio ? [] : fds)];
-  const child = spawn(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', WRAPPER, l.exe, ...l.command.slice(1)], {
+  const passed = viaStdio ? [] : fds;
+  const gate = gated && !viaStdio ? 3 + passed.length : undefined;
+  const stdio: StdioOptions = [l.stdinSocket ? fds[0] : 'inherit', l.stdoutSocket ? fds[0] : 'inherit', captureStderr ? 'pipe' : 'inherit', ...passed, ...(gate ? ['pipe' as const] : [])];
+  const script = gate ? gatedWrapper(gate) : WRAPPER;
+  const child = spawn(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', script, l.exe, ...l.command.slice(1)], {
     stdio,
     // With the socket as stdin/stdout there are no LISTEN_* (n_fds becomes 0), but REMOTE_* stay.
     env: childEnv(l.config, viaStdio ? Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LISTEN_'))) : env),
@@ -264,7 +284,15 @@ function startProgram(l: Launch, fds: number[], env: Record<string, string>, cap
     const t0 = Date.now();
     while (!ended && Date.now() - t0 < 200) await new Promise((r) => setTimeout(r, 10));
   };
-  return { child, tail: () => tail, drained };
+  const gatePipe = gate ? (child.stdio[gate] as NodeJS.WritableStream & { destroyed?: boolean } | null) : null;
+  gatePipe?.on('error', () => {});
+  const release = () => {
+    if (!gatePipe) return true;
+    if (gatePipe.destroyed || child.exitCode !== null || child.signalCode !== null) return false;
+    gatePipe.end('go\n');
+    return true;
+  };
+  return { child, tail: () => tail, drained, release };
 }
 
 function runOnDemand(l: Launch, now: boolean): Promise<number> {
@@ -287,9 +315,36 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
     const onSignal = () => wake.wake();
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
 
+    // The next start, armed while sockact waits: a wrapper that holds the fds and execs on release.
+    let armed: { run: Started; early: () => void } | undefined;
+    const spawnProgram = (gated: boolean): Started | undefined => {
+      try {
+        return startProgram(l, fds, listenEnv, true, gated);
+      } catch (e) {
+        log(`cannot start ${l.command[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        stop(1);
+        return undefined;
+      }
+    };
+    const arm = () => {
+      const run = spawnProgram(true);
+      const pid = run?.child.pid;
+      if (!run || pid === undefined) return;
+      sup.pids.add(pid);
+      // Gone before it was released (killed from outside): the next start spawns afresh.
+      const early = () => {
+        sup.pids.delete(pid);
+        if (armed?.run === run) armed = undefined;
+      };
+      armed = { run, early };
+      run.child.once('exit', early);
+      run.child.on('error', () => {});
+    };
+
     // Like systemd: wait until a connection, datagram or write is queued on any socket (poll(), which
     // neither accepts nor reads), start the program, and after it exits wait again.
     const waitForWork = async () => {
+      arm();
       for (;;) {
         const ready = await libc.pollReadable([...fds, wake.readFd], -1);
         if (sup.stopping) return;
@@ -305,15 +360,17 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
         stop(1);
         return;
       }
-      let run: Started;
-      try {
-        run = startProgram(l, fds, listenEnv, true);
-      } catch (e) {
-        log(`cannot start ${l.command[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        stop(1);
-        return;
+      let run: Started | undefined;
+      if (armed?.run.release()) {
+        run = armed.run;
+        run.child.off('exit', armed.early);
+      } else {
+        run = spawnProgram(false);
       }
-      const { child } = run;
+      armed = undefined;
+      if (!run) return;
+      const started = run;
+      const { child } = started;
       child.on('error', (e: NodeJS.ErrnoException) => {
         log(`cannot start ${l.command[0]}: ${e.code ?? e.message}`);
         stop(1);
@@ -325,12 +382,12 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
       const stuck = stuckNoted ? undefined : watchStuck(bound, pid, () => (stuckNoted = true));
       child.on('exit', async (code, signal) => {
         if (stuck) clearInterval(stuck);
-        await run.drained();
+        await started.drained();
         sup.pids.delete(pid);
         log(`pid ${pid} ${describeExit(code, signal)}`);
-        if (!explained && !l.stdinSocket && !l.stdoutSocket && /EADDRINUSE|address already in use/i.test(run.tail())) {
+        if (!explained && !l.stdinSocket && !l.stdoutSocket && /EADDRINUSE|address already in use/i.test(started.tail())) {
           explained = true;
-          for (const line of explainSelfBind(bound, run.tail().slice(-2048))) log(line);
+          for (const line of explainSelfBind(bound, started.tail().slice(-2048))) log(line);
         }
         if (!sup.stopping) void waitForWork();
       });
