@@ -16,13 +16,7 @@ export const PYPROBE = new URL('../fixtures/activate/pyprobe.py', import.meta.ur
 export const root = mkdtempSync(join(tmpdir(), 'sockact-activate-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+export { freePort } from '../support/sshServer';
 
 export function start(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, 'activate', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

@@ -198,13 +198,18 @@ interface Supervisor {
 }
 
 /**
- * Stop / Ctrl-C: SIGTERM to each program's process group, SIGKILL after 2 s, then `cleanup` (close the
- * sockets, remove the files this run created) and `finish`.
+ * Stop / Ctrl-C: wake the pending poll() (so it sees `stopping`), SIGTERM to each program's process group,
+ * SIGKILL after 2 s, then close the sockets, remove the files this run created, and `finish`.
  */
-function installStop(sup: Supervisor, cleanup: () => void, finish: (code: number) => void): (code: number) => void {
+function installStop(sup: Supervisor, bound: BoundSocket[], wake: ReturnType<typeof libc.wakePipe>, finish: (code: number) => void): (code: number) => void {
+  const cleanup = () => {
+    releaseAll(bound, true);
+    wake.close();
+  };
   const stop = (code: number) => {
     if (sup.stopping) return;
     sup.stopping = true;
+    wake.wake();
     for (const pid of sup.pids) {
       try {
         process.kill(-pid, 'SIGTERM');
@@ -308,12 +313,7 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
   let explained = false;
   let stuckNoted = false;
   return new Promise<number>((resolveRun) => {
-    const stop = installStop(sup, () => {
-      releaseAll(bound, true);
-      wake.close();
-    }, resolveRun);
-    const onSignal = () => wake.wake();
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+    const stop = installStop(sup, bound, wake, resolveRun);
 
     // The next start, armed while sockact waits: a wrapper that holds the fds and execs on release.
     let armed: { run: Started; early: () => void } | undefined;
@@ -441,12 +441,7 @@ function runAccepting(l: Launch): Promise<number> {
   };
   bound.forEach((b, i) => log(`listening on ${b.label} (fd ${3 + i}, ${config.unitName}, Accept=yes)`));
   return new Promise<number>((resolveRun) => {
-    const stop = installStop(sup, () => {
-      releaseAll(bound, true);
-      wake.close();
-    }, resolveRun);
-    const onSignal = () => wake.wake();
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+    const stop = installStop(sup, bound, wake, resolveRun);
 
     const onConnection = (b: BoundSocket, conn: libc.Accepted) => {
       const peer = libc.describePeer(conn.peer);
