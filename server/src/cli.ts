@@ -2,6 +2,7 @@
  * `sockact`: the same engine as the language server, for terminals, CI and other editors.
  *   sockact lint [--format text|json] [--systemd-version N] PATH...
  *   sockact lsp --stdio
+ *   sockact deploy | verify | undeploy | list-sockets … (deploy/commands.ts)
  * Every failure is one line on stderr; no stack trace reaches the user.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -13,9 +14,14 @@ import { createFileResolver, decodeUnitBytes } from './node/fileResolver';
 import { resolveSystemdVersion } from './node/systemdVersion';
 import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
+import { DeployUsageError, runDeployCommand } from './deploy/commands';
 
 const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
        sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]
+       sockact deploy   [--user | --system | --host HOST ...] [--ssh-config FILE] [--sudo] [--yes] [--force] [--no-verify] UNIT.socket
+       sockact verify   [--user | --system | --host HOST] [--ssh-config FILE] [--sudo] [--format text|json] UNIT.socket
+       sockact undeploy [--user | --system | --host HOST ...] [--ssh-config FILE] [--sudo] [--yes] UNIT.socket
+       sockact list-sockets [--user | --system | --host HOST ...] [--ssh-config FILE] [--sudo] [--format text|json]
        sockact lsp --stdio`;
 
 const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;
@@ -148,6 +154,18 @@ function activate(args: string[]): void {
   );
 }
 
+/** deploy, verify, undeploy, list-sockets: one line per failure, exit 0 ok, 1 failed, 2 usage. */
+function deployCommand(command: 'deploy' | 'verify' | 'undeploy' | 'list-sockets', args: string[]): void {
+  runDeployCommand(command, args).then(
+    (status) => process.exit(status),
+    (e) => {
+      if (e instanceof DeployUsageError) process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
+      else process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
+      process.exit(e instanceof DeployUsageError ? 2 : 3);
+    },
+  );
+}
+
 function main(argv: string[]): number | undefined {
   const [command, ...rest] = argv;
   switch (command) {
@@ -157,6 +175,12 @@ function main(argv: string[]): number | undefined {
       return startLanguageServer(rest);
     case 'activate':
       activate(rest);
+      return undefined;
+    case 'deploy':
+    case 'verify':
+    case 'undeploy':
+    case 'list-sockets':
+      deployCommand(command, rest);
       return undefined;
     case '-h':
     case '--help':

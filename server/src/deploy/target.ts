@@ -8,8 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export type TargetSpec =
   | { kind: 'user' }
@@ -138,7 +139,9 @@ function connectViaSsh(sshBase: string[], host: string, port: number, payload: s
       child.kill('SIGTERM');
       resolve(r);
     };
-    const timer = setTimeout(() => finish(answer ? { ok: true, answer } : { ok: false, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    // ssh exits at once when the remote connect fails ("open failed"); still running here means the
+    // connection was accepted and the service is merely silent, as with a local connect.
+    const timer = setTimeout(() => finish(answer ? { ok: true, answer } : { ok: true, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
     child.stdout.on('data', (d) => {
       answer += d.toString('latin1');
       if (answer.length >= 4096) finish({ ok: true, answer: answer.slice(0, 4096) });
@@ -167,8 +170,19 @@ export function createTarget(spec: TargetSpec): Target {
       return r.code === 0 ? r.stdout : undefined;
     },
     writeFile: async (path, content) => {
-      const r = await runCommand(['install', '-D', '-m', '0644', '/dev/stdin', path], { input: content });
-      if (r.code !== 0) throw new TargetError(`cannot write ${path}: ${r.stderr.trim().split('\n').pop()}`);
+      // Not `install /dev/stdin` as over ssh: Node hands a child a socket, not a pipe, as stdin, and
+      // opening /dev/stdin on a socket fails (ENXIO). A temp file renamed over the old one replaces a
+      // symlink (a masked unit, a `systemctl link`ed file) instead of writing through it, as install does.
+      const tmp = join(dirname(path), `.${basename(path)}.sockact-${process.pid}.tmp`);
+      try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+        writeFileSync(tmp, content, { mode: 0o644 });
+        chmodSync(tmp, 0o644);
+        renameSync(tmp, path);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw new TargetError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     },
     removeFiles: async (paths, folders = []) => {
       if (paths.length) await runCommand(['rm', '-f', '--', ...paths]);
@@ -185,7 +199,8 @@ function hostTarget(spec: { kind: 'host'; host: string; sshConfig?: string; sudo
   const remote = (argv: string[], options?: { input?: string; timeoutMs?: number }) =>
     runCommand([...base, '--', ...(spec.sudo ? ['sudo', '-n', '--'] : []), ...argv.map(shellQuote)], options).then((r) => {
       // 255 is ssh's own failure (unreachable, refused key, unknown host key): say so in one line.
-      if (r.code === 255) r.stderr = `ssh ${spec.host}: ${r.stderr.trim().split('\n').pop() || 'connection failed'}\n`;
+      // ssh's own messages start with "ssh: " already; the host name says more.
+      if (r.code === 255) r.stderr = `ssh ${spec.host}: ${r.stderr.trim().split('\n').pop()?.replace(/^ssh: /, '') || 'connection failed'}\n`;
       return r;
     });
   return {
