@@ -194,7 +194,7 @@ test('the packaged CLI opens sockets with the koffi it ships (unpacked alone, no
     writeFileSync(join(dir, 'probe.socket'), '[Socket]\nListenSequentialPacket=@sockact-vsix-' + process.pid + '\n');
     // --now: the program starts at once; it reports the type of fd 3 (5 = SOCK_SEQPACKET, which Node can't open).
     const r = spawnSync(process.execPath, [join(dir, 'dist', 'cli.js'), 'activate', '--now', join(dir, 'probe.socket'), '--', 'python3', '-c',
-      'import os, socket; s = socket.socket(fileno=3); print(int(s.type), os.environ["LISTEN_FDS"]); os.kill(os.getppid(), 15)'], { encoding: 'utf8', timeout: 20_000 });
+      'import os, socket; s = socket.socket(fileno=3); print(int(s.type), os.environ["LISTEN_FDS"], flush=True); os.kill(os.getppid(), 15)'], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.stdout.trim(), '5 1', r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

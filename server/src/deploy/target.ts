@@ -8,8 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 export type TargetSpec =
@@ -64,6 +64,26 @@ export class TargetError extends Error {}
 
 /** ssh options every call uses: no password prompts (a deploy must never hang on one), short connect. */
 const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10'];
+
+/**
+ * One SSH connection per host, shared by every command of a run (OpenSSH multiplexing): a deploy and its
+ * checklist make dozens of calls, which would otherwise each pay a handshake (~0.5 s) and can trip sshd's
+ * MaxStartups under parallel deploys. The master lingers 30 s after the last call. The socket folder must be
+ * ours and private; if it is not, we simply don't multiplex.
+ */
+function multiplexOptions(): string[] {
+  const dir = join(tmpdir(), `sockact-ssh-${process.getuid?.() ?? 'u'}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch { /* exists: checked below */ }
+  try {
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || (st.mode & 0o077) !== 0 || (process.getuid && st.uid !== process.getuid())) return [];
+  } catch {
+    return [];
+  }
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(dir, '%C')}`, '-o', 'ControlPersist=30'];
+}
 
 /** A Host alias or [user@]hostname; no leading '-' (it would be an ssh option), no spaces or shell characters. */
 export function isValidHost(host: string): boolean {
@@ -195,7 +215,7 @@ export function createTarget(spec: TargetSpec): Target {
 
 function hostTarget(spec: { kind: 'host'; host: string; sshConfig?: string; sudo?: boolean }): Target {
   if (!isValidHost(spec.host)) throw new TargetError(`not a host name or ssh alias: '${spec.host}'`);
-  const base = ['ssh', ...(spec.sshConfig ? ['-F', spec.sshConfig] : []), ...SSH_OPTIONS, spec.host];
+  const base = ['ssh', ...(spec.sshConfig ? ['-F', spec.sshConfig] : []), ...SSH_OPTIONS, ...multiplexOptions(), spec.host];
   const remote = (argv: string[], options?: { input?: string; timeoutMs?: number }) =>
     runCommand([...base, '--', ...(spec.sudo ? ['sudo', '-n', '--'] : []), ...argv.map(shellQuote)], options).then((r) => {
       // 255 is ssh's own failure (unreachable, refused key, unknown host key): say so in one line.
