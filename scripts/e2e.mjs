@@ -11,17 +11,24 @@
 //     hover, quick fix (Ctrl+.)
 //  5. the suite again in an untrusted folder (Restricted Mode), where the extension must still work
 //
+// Deploy target: for the whole run, a REAL systemd (PID 1 of its own namespaces over a copy-on-write root)
+// with an OpenSSH server inside runs beside code-server (test/e2e/isolatedHost.ts, started first, stopped in
+// a finally). It has sockact-e2e.socket installed and listening; the same unit files go into the
+// workspace's deployed/ folder; the ssh alias and ssh_config reach the suite as SOCKACT_TEST_SSH_HOST /
+// SOCKACT_TEST_SSH_CONFIG (and sockact.deploy.hosts / sshConfig in the user settings), the unit as
+// SOCKACT_TEST_DEPLOYED. Where it cannot boot (not root, no systemd), SOCKACT_TEST_SYSTEMD_SKIP says why.
+//
 // Screenshots go to test-results/. The last line is `N passed, N failed`; the exit status is 1 on any failure.
 // Environment: SOCKACT_VSIX=file.vsix tests that file instead of packaging; SOCKACT_E2E_KEEP=1 keeps the
 // temporary folder; SOCKACT_E2E_GREP=regex runs only matching suite tests (and still the browser checks);
 // SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5; SOCKACT_E2E_VERBOSE=1 shows code-server's output.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildSuite, FIXTURES, SUITE_INDEX, typecheckSuite } from '../client/test/build.mjs';
-import { browserChecks } from '../test/e2e/browser.mjs';
+import { browserChecks, socketUnitsViewCheck } from '../test/e2e/browser.mjs';
 import { CHROMIUM_ARGS, ensureChromium, ensureCodeServer, installVsix, ROOT, startCodeServer } from './codeServer.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
@@ -101,6 +108,68 @@ function writeUserSettings(userDataDir, settings) {
   );
 }
 
+/**
+ * Starts test/e2e/isolatedHost.ts (an isolated systemd with sshd and a socket unit) and waits for its JSON
+ * line. Resolves to { info, stop } where info is { alias, sshConfig, unit, service, port, files } or
+ * { skip }; stop() closes its stdin (it stops systemd then) and waits for it to exit, SIGKILL after 20 s.
+ */
+function startIsolatedHost() {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'e2e', 'isolatedHost.ts')], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr = (stderr + d).slice(-5000);
+    if (verbose) process.stderr.write(`[isolated host] ${d}`);
+  });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const info = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the isolated systemd did not come up within 90 s:\n${stderr}`)), 90_000);
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        const data = JSON.parse(out.slice(0, nl));
+        if (data.error) reject(new Error(`isolated systemd: ${data.error}`));
+        else resolve(data);
+      } catch (e) {
+        reject(new Error(`isolated systemd said: ${out.slice(0, nl)}\n${stderr}`));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the isolated systemd launcher exited (${code}) before it was up:\n${stderr}`));
+    });
+  });
+  info.catch(() => {});
+  return { info, stop };
+}
+
+/** The environment, settings and workspace files the suite gets for the isolated host (see the header). */
+function hostSetup(host) {
+  if (!host || host.skip) return { env: { SOCKACT_TEST_SYSTEMD_SKIP: host?.skip ?? 'no isolated systemd' }, settings: {}, files: {} };
+  return {
+    env: {
+      SOCKACT_TEST_SSH_HOST: host.alias,
+      SOCKACT_TEST_SSH_CONFIG: host.sshConfig,
+      SOCKACT_TEST_DEPLOYED: JSON.stringify({ unit: host.unit, service: host.service, port: host.port, folder: 'deployed' }),
+    },
+    settings: { 'sockact.deploy.hosts': [host.alias], 'sockact.deploy.sshConfig': host.sshConfig },
+    files: Object.fromEntries(Object.entries(host.files).map(([name, text]) => [join('deployed', name), text])),
+  };
+}
+
 /** Polls for the runner's verdict (printing each test as it finishes) until the deadline. */
 async function waitForVerdict(file, server) {
   const deadline = Date.now() + SUITE_TIMEOUT_MS;
@@ -131,14 +200,26 @@ async function waitForVerdict(file, server) {
   );
 }
 
+/** code-server and Chromium of the sessions running now ({ server, context }), for an interrupted run. */
+const live = new Set();
+/** Temporary folders of this run, removed on an interrupt too. */
+const workDirs = new Set();
+
 /** Starts code-server + Chromium on a fresh copy of the fixtures, runs the suite, returns the live session. */
-async function session(work, name, { trusted, grep }) {
+async function session(work, name, { trusted, grep, host = hostSetup(undefined) }) {
   const dir = join(work, name);
   const workspace = join(dir, 'workspace');
   const userDataDir = join(dir, 'user');
   const verdictFile = join(dir, 'verdict.json');
   cpSync(FIXTURES, workspace, { recursive: true });
-  writeUserSettings(userDataDir, trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' });
+  for (const [file, text] of Object.entries(host.files)) {
+    mkdirSync(join(workspace, file, '..'), { recursive: true });
+    writeFileSync(join(workspace, file), text);
+  }
+  writeUserSettings(userDataDir, {
+    ...host.settings,
+    ...(trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }),
+  });
   const server = await timed(`${name}: code-server up`, () =>
     startCodeServer({
       folder: workspace,
@@ -152,17 +233,26 @@ async function session(work, name, { trusted, grep }) {
         SOCKACT_TEST_VERDICT: verdictFile,
         SOCKACT_TEST_GREP: grep ?? '',
         SOCKACT_EXPECT_TRUSTED: trusted ? '1' : '0',
+        ...host.env,
       },
     }),
   );
   let context;
+  // Stopping twice is harmless: the entry stays until the run ends.
+  const entry = { server };
+  live.add(entry);
   try {
     context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
       executablePath: ensureChromium(),
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
+      // Our own handler (in main) closes Chromium and code-server on a signal; Playwright's would exit first.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
+    entry.context = context;
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -195,6 +285,37 @@ async function shot(page, name) {
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   for (const f of readdirSync(RESULTS_DIR)) if (/^e2e-.*\.png$/.test(f)) rmSync(join(RESULTS_DIR, f));
+  // Booted while the extension builds; stopped in the finally below (and by its own exit handlers).
+  const isolated = startIsolatedHost();
+  // Ctrl-C / SIGTERM: stop code-server, Chromium and the isolated systemd before going (they would outlive us).
+  const interrupted = async (signal) => {
+    console.log(`\ne2e: ${signal}: stopping code-server and the isolated systemd`);
+    for (const s of live) {
+      await s.context?.close().catch(() => {});
+      await s.server?.stop().catch(() => {});
+    }
+    await isolated.stop().catch(() => {});
+    if (process.env.SOCKACT_E2E_KEEP !== '1') for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    await runAll(isolated);
+  } finally {
+    await timed('isolated systemd stopped', () => isolated.stop());
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`\ne2e: ${timings.join(', ')}; total ${seconds(Date.now() - started)}`);
+  console.log(`screenshots: ${relative(ROOT, RESULTS_DIR)}/`);
+  if (failed > 0) console.log(`failed:\n${results.filter((r) => !r.ok).map((r) => `  ${r.name}`).join('\n')}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+async function runAll(isolated) {
   console.log('e2e: build');
   await timed('build + suite type-check', async () => {
     // scripts/package.mjs builds in its own staging folder; only our own vsce fallback packages dist/.
@@ -210,8 +331,20 @@ async function main() {
   });
 
   const work = mkdtempSync(join(tmpdir(), 'sockact-e2e-'));
+  workDirs.add(work);
   const sessions = [];
   try {
+    const host = await timed('isolated systemd + sshd up', async () => {
+      try {
+        const info = await isolated.info;
+        console.log(info.skip ? `e2e: no deploy target: ${info.skip}` : `e2e: deploy target: ssh ${info.alias} (isolated systemd, booted in ${info.bootMs} ms), ${info.unit} on 127.0.0.1:${info.port}`);
+        return hostSetup(info);
+      } catch (e) {
+        record('isolated systemd with sshd for the deploy tests', false, e.message);
+        return hostSetup({ skip: `the isolated systemd failed to start: ${e.message.split('\n')[0]}` });
+      }
+    });
+
     const extensionsDir = join(work, 'extensions');
     await timed('install .vsix + runner', async () => {
       await installVsix(entry, vsix, extensionsDir);
@@ -227,13 +360,16 @@ async function main() {
     });
 
     console.log('e2e: extension-host suite in code-server (trusted folder)');
-    const main = await session(work, 'trusted', { trusted: true, grep: process.env.SOCKACT_E2E_GREP });
+    const main = await session(work, 'trusted', { trusted: true, grep: process.env.SOCKACT_E2E_GREP, host });
     sessions.push(main);
     recordVerdict('', main.verdict);
     await shot(main.page, '00-after-suite');
 
     console.log('e2e: browser checks');
-    await timed('browser checks', () => browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR }));
+    await timed('browser checks', async () => {
+      await browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
+      await socketUnitsViewCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR, host: host.env.SOCKACT_TEST_SSH_HOST, deployed: host.env.SOCKACT_TEST_DEPLOYED && JSON.parse(host.env.SOCKACT_TEST_DEPLOYED) });
+    });
     await main.context.close();
     await main.server.stop();
     sessions.pop();
@@ -245,6 +381,7 @@ async function main() {
         // package.json declares untrustedWorkspaces "limited": everything the suite covers must work in
         // Restricted Mode too (language features need no trust; the run commands refuse there, which the suite checks).
         grep: process.env.SOCKACT_E2E_GREP,
+        host,
       });
       sessions.push(restricted);
       recordVerdict('untrusted folder: ', restricted.verdict);
@@ -260,14 +397,6 @@ async function main() {
     if (process.env.SOCKACT_E2E_KEEP === '1') console.log(`e2e: kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
-  console.log(`\ne2e: ${timings.join(', ')}; total ${seconds(Date.now() - started)}`);
-  console.log(`screenshots: ${relative(ROOT, RESULTS_DIR)}/`);
-  if (failed > 0) console.log(`failed:\n${results.filter((r) => !r.ok).map((r) => `  ${r.name}`).join('\n')}`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 ? 1 : 0;
 }
 
 await main().catch((e) => {

@@ -1,11 +1,19 @@
 /**
- * The "Run with Socket Activation" code lens: one on the [Socket] header of a .socket unit, none on drop-ins
- * or other unit types.
+ * The code lenses on the [Socket] header of a .socket unit (Run with Socket Activation, Deploy…, Verify
+ * Activation…), none on drop-ins or other unit types.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ACTIVATE_COMMAND, findCodeLenses, RUN_LENS_TITLE } from '../server/src/service/codeLens';
+import {
+  ACTIVATE_COMMAND,
+  DEPLOY_COMMAND,
+  DEPLOY_LENS_TITLE,
+  findCodeLenses,
+  RUN_LENS_TITLE,
+  VERIFY_COMMAND,
+  VERIFY_LENS_TITLE,
+} from '../server/src/service/codeLens';
 import { createLanguageService } from '../server/src/service/languageService';
 import { parseUnit } from '../server/src/service/parser';
 
@@ -15,22 +23,24 @@ function lenses(uri: string, text: string) {
 
 const SOCKET = ['[Unit]', 'Description=Web', '', '[Socket]', 'ListenStream=8080', '', '[Install]', 'WantedBy=sockets.target', ''].join('\n');
 
-test('a .socket unit gets one lens on its [Socket] header that runs sockact.activate with the URI', () => {
+test('a .socket unit gets three lenses on its [Socket] header: run, deploy, verify, each with the URI', () => {
   const uri = 'file:///proj/web.socket';
+  const range = { start: { line: 3, character: 0 }, end: { line: 3, character: 8 } };
   assert.deepEqual(lenses(uri, SOCKET), [
-    {
-      range: { start: { line: 3, character: 0 }, end: { line: 3, character: 8 } },
-      command: { title: RUN_LENS_TITLE, command: ACTIVATE_COMMAND, arguments: [uri] },
-    },
+    { range, command: { title: RUN_LENS_TITLE, command: ACTIVATE_COMMAND, arguments: [uri] } },
+    { range, command: { title: DEPLOY_LENS_TITLE, command: DEPLOY_COMMAND, arguments: [uri] } },
+    { range, command: { title: VERIFY_LENS_TITLE, command: VERIFY_COMMAND, arguments: [uri] } },
   ]);
   assert.equal(ACTIVATE_COMMAND, 'sockact.activate');
   assert.equal(RUN_LENS_TITLE, '▶ Run with Socket Activation');
+  assert.equal(DEPLOY_COMMAND, 'sockact.deploy');
+  assert.equal(VERIFY_COMMAND, 'sockact.verifyActivation');
 });
 
 test('the lens sits on the header wherever [Socket] is, even first in the file', () => {
   const found = lenses('file:///proj/a.socket', '[Socket]\nListenStream=1\n');
-  assert.equal(found.length, 1);
-  assert.deepEqual(found[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 8 } });
+  assert.equal(found.length, 3);
+  for (const lens of found) assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 8 } });
 });
 
 test('no lens for a .socket unit without a [Socket] section', () => {
@@ -44,11 +54,11 @@ test('no lens for drop-ins or other unit types', () => {
 });
 
 test('an unsaved .socket document still gets the lens (the type comes from the name)', () => {
-  assert.equal(lenses('untitled:web.socket', SOCKET).length, 1);
+  assert.equal(lenses('untitled:web.socket', SOCKET).length, 3);
 });
 
 test('the language service exposes the lenses', () => {
   const service = createLanguageService();
   const document = TextDocument.create('file:///proj/web.socket', 'systemd-unit-file', 1, SOCKET);
-  assert.equal(service.findCodeLenses(document, service.parse(document)).length, 1);
+  assert.equal(service.findCodeLenses(document, service.parse(document)).length, 3);
 });

@@ -12,6 +12,8 @@
  */
 import * as vscode from 'vscode';
 import type { ActivationManager } from './activation';
+import type { DeployManager } from './deploy/deploy';
+import type { SocketsView } from './deploy/socketsView';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
@@ -20,6 +22,10 @@ export interface ExtensionState {
   showOutput(): void;
   /** Socket activation runs (`sockact activate` in a terminal) and their status bar item. */
   readonly activation: ActivationManager;
+  /** Deploy / Undeploy / Verify Activation, and Start / Stop of a listed socket. */
+  readonly deploy: DeployManager;
+  /** The Socket Units view. */
+  readonly sockets: SocketsView;
 }
 
 export interface CommandSpec {
@@ -79,6 +85,43 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (state) => state.activation.sendTestRequest(),
   },
   {
+    id: 'sockact.deploy',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, uri, options) => state.deploy.deploy('deploy', uri, options),
+  },
+  {
+    id: 'sockact.undeploy',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, uri, options) => state.deploy.deploy('undeploy', uri, options),
+  },
+  {
+    // A .socket file (code lens, explorer, editor) or a socket of the Socket Units view.
+    id: 'sockact.verifyActivation',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, arg, options) => state.deploy.verify(arg, options),
+  },
+  {
+    id: 'sockact.refreshSockets',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state) => state.sockets.refresh(),
+  },
+  {
+    id: 'sockact.startSocket',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, node) => state.deploy.startStop('start', node),
+  },
+  {
+    id: 'sockact.stopSocket',
+    needsTrust: true,
+    disabledReason: () => undefined,
+    run: (state, node) => state.deploy.startStop('stop', node),
+  },
+  {
     id: 'sockact.activationMenu',
     internal: true,
     disabledReason: () => undefined,
@@ -89,6 +132,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     internal: true,
     disabledReason: () => undefined,
     run: (state) => JSON.stringify(state.activation.state() ?? null),
+  },
+  {
+    // The Socket Units view as data (lists every target; `true` lists them again). Runs nothing in an
+    // untrusted folder: the view itself refuses there.
+    id: 'sockact.socketsSnapshot',
+    internal: true,
+    disabledReason: () => undefined,
+    run: async (state, refresh) => JSON.stringify(await state.sockets.snapshot(refresh === true)),
   },
 ];
 

@@ -14,6 +14,8 @@ import {
 } from 'vscode-languageclient/node';
 import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
+import { DeployManager } from './deploy/deploy';
+import { SocketsView, VIEW_ID } from './deploy/socketsView';
 
 export const LANGUAGE_ID = 'systemd-unit-file';
 
@@ -67,7 +69,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Socket Activation');
   const status = createStatusItem();
   const activation = new ActivationManager(context);
-  context.subscriptions.push(output, status, activation);
+  const cliPath = context.asAbsolutePath(path.join('dist', 'cli.js'));
+  const sockets = new SocketsView(cliPath);
+  const deploy = new DeployManager(context, cliPath, sockets);
+  context.subscriptions.push(output, status, activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
   client = createClient(context, output);
   const current = client;
   context.subscriptions.push(
@@ -86,6 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     showOutput: () => output.show(true),
     activation,
+    deploy,
+    sockets,
   };
   registerCommands(context, state);
   // Registered before start() so the first status the server sends is not missed.

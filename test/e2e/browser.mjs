@@ -49,10 +49,12 @@ async function eventually(fn, what, timeoutMs = UI_TIMEOUT_MS) {
 
 /** The squiggle (warning or error) drawn on the line showing `text`, found by vertical position. */
 async function squiggleOn(page, text) {
-  const lineTop = (await lineWith(page, text).boundingBox()).y;
+  // A short timeout: Monaco redraws lines (e.g. when code lenses come back after an edit), and callers
+  // poll with eventually(); a call waiting the default 30 s for one redrawn line would outlast their deadline.
+  const lineTop = (await lineWith(page, text).boundingBox({ timeout: 2000 })).y;
   const squiggles = activeEditor(page).locator('.squiggly-warning, .squiggly-error');
   for (const s of await squiggles.all()) {
-    const box = await s.boundingBox();
+    const box = await s.boundingBox({ timeout: 2000 });
     if (box && Math.abs(box.y - lineTop) < 4) return box;
   }
   return undefined;
@@ -64,11 +66,8 @@ async function tokenBox(page, text, token) {
   return span.boundingBox();
 }
 
-/**
- * Runs every browser check on `page` (the workbench, with the fixtures folder open). `root` is the repository
- * (screenshot paths are printed relative to it), `resultsDir` where screenshots go.
- */
-export async function browserChecks(page, { record, root, resultsDir }) {
+/** `shot(page, name)` → test-results/e2e-NAME.png; `check(page, name, fn)` records fn's outcome (and a failure screenshot). */
+function checker({ record, root, resultsDir }) {
   async function shot(page, name) {
     mkdirSync(resultsDir, { recursive: true });
     const file = join(resultsDir, `e2e-${name}.png`);
@@ -92,6 +91,15 @@ export async function browserChecks(page, { record, root, resultsDir }) {
     }
   }
 
+  return { shot, check };
+}
+
+/**
+ * Runs every browser check on `page` (the workbench, with the fixtures folder open). `root` is the repository
+ * (screenshot paths are printed relative to it), `resultsDir` where screenshots go.
+ */
+export async function browserChecks(page, { record, root, resultsDir }) {
+  const { shot, check } = checker({ record, root, resultsDir });
   const editor = activeEditor(page);
 
   await check(page, 'Quick Open (Ctrl+P) opens ui.socket in an editor', async () => {
@@ -203,3 +211,96 @@ export async function browserChecks(page, { record, root, resultsDir }) {
   });
 }
 
+
+/**
+ * The Socket Units view (sockact.sockets) in the Explorer: its pane, the host of sockact.deploy.hosts as a
+ * node (`host`, the isolated systemd's ssh alias), and under it what `sockact list-sockets` found there:
+ * the deployed socket's address (`deployed.port`), unless the CLI in this build has no list-sockets yet
+ * (then the node's "cannot list: … unknown command" child is accepted and said so).
+ */
+export async function socketUnitsViewCheck(page, { record, root, resultsDir, host, deployed }) {
+  const { shot, check } = checker({ record, root, resultsDir });
+  if (!host) {
+    console.log('  - browser: the Socket Units view lists the isolated host (skipped: no isolated systemd)');
+    return;
+  }
+  await check(page, `the Socket Units view in the Explorer shows the host ${host} and the socket deployed there`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+E');
+    const explorer = page.locator('#workbench\\.view\\.explorer');
+    const header = explorer.locator('.pane-header', { hasText: 'Socket Units' }).first();
+    await header.waitFor({ timeout: UI_TIMEOUT_MS });
+    // Room for the view: the other Explorer sections (the folder, Outline, Timeline) collapsed.
+    for (const other of await explorer.locator('.pane-header[aria-expanded="true"]').all()) {
+      if (!/socket units/i.test(await other.innerText())) await other.click();
+    }
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // `has` takes a locator relative to the pane: not one that starts at the Explorer.
+    const pane = explorer.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Socket Units' }) });
+    await pane.locator('.monaco-list-row', { hasText: host }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const address = deployed ? `127.0.0.1:${deployed.port}` : undefined;
+    let note = '';
+    await eventually(async () => {
+      const rows = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      if (address && rows.some((r) => r.includes(address) && r.includes(deployed.unit))) return;
+      const unknown = rows.find((r) => /unknown command 'list-sockets'/.test(r));
+      if (unknown) {
+        note = ` [this build's CLI has no list-sockets: "${unknown}"]`;
+        return;
+      }
+      // The list only draws the rows in sight: scroll on, in case the socket is further down.
+      const list = pane.locator('.monaco-list').first();
+      const box = await list.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.wheel(0, 120);
+      }
+      throw new Error(`rows: ${rows.join(' | ')}`);
+    }, `the host's socket ${address ?? ''} in the view`, 60_000);
+    // A wider side bar for the screenshot (descriptions readable): drag its edge, then the mouse off the
+    // list so no hover tooltip covers it.
+    const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+    if (sidebar) {
+      await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + sidebar.width + 340, sidebar.y + sidebar.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.mouse.move(1200, 600);
+    const screenshot = await shot(page, '09-socket-units-view');
+    return `${screenshot}${note}`;
+  });
+
+  await check(page, `"Deploy Unit…" from the command palette on web.socket offers the user manager, the system manager and ${host}`, async () => {
+    const input = page.locator('.quick-input-widget input');
+    const step = (what, locator) => locator.waitFor({ timeout: UI_TIMEOUT_MS }).catch((e) => Promise.reject(new Error(`${what}: ${e.message.split('\n')[0]}`)));
+    // Focus back in the workbench (the tree of the last check had it), then Quick Open. Once the suite has
+    // opened files, Quick Open first shows its history and then redraws with the search results: an Enter
+    // in between opens nothing, so the whole step is tried again until web.socket is the active tab.
+    await activeEditor(page).click();
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      await input.fill('web.socket');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'web.socket' }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: 'web.socket' }).waitFor({ timeout: 3000 });
+    }, 'web.socket opened with Quick Open');
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette');
+    await input.fill('>Socket Activation: Deploy Unit');
+    await step('the command in the palette', page.locator('.quick-input-list .monaco-list-row', { hasText: 'Deploy Unit' }).first());
+    await page.keyboard.press('Enter');
+    await step('the target picker', page.locator('.quick-input-widget .quick-input-title', { hasText: 'Deploy web.socket' }));
+    for (const label of ['User manager', 'System manager', host]) {
+      await step(`${label} in the picker`, page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
+    }
+    const screenshot = await shot(page, '10-deploy-target-picker');
+    await page.keyboard.press('Escape');
+    return screenshot;
+  });
+}

@@ -1,7 +1,7 @@
 /**
- * Code lenses: "▶ Run with Socket Activation" on the [Socket] header of a .socket unit (not on drop-ins,
- * which only carry part of a unit, nor on other unit types). The lens runs the client command
- * `sockact.activate` with the document URI.
+ * Code lenses on the [Socket] header of a .socket unit (not on drop-ins, which only carry part of a unit,
+ * nor on other unit types): "▶ Run with Socket Activation", "Deploy…" and "Verify Activation…". Each runs
+ * a client command (`sockact.activate`, `sockact.deploy`, `sockact.verifyActivation`) with the document URI.
  */
 import { Range, type CodeLens } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -10,6 +10,10 @@ import { unitContextFromUri } from './unitContext';
 
 export const RUN_LENS_TITLE = '▶ Run with Socket Activation';
 export const ACTIVATE_COMMAND = 'sockact.activate';
+export const DEPLOY_LENS_TITLE = 'Deploy…';
+export const DEPLOY_COMMAND = 'sockact.deploy';
+export const VERIFY_LENS_TITLE = 'Verify Activation…';
+export const VERIFY_COMMAND = 'sockact.verifyActivation';
 
 export function findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[] {
   const context = unitContextFromUri(document.uri);
@@ -17,5 +21,9 @@ export function findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens
   const header = unit.sections.find((s) => s.name === 'Socket');
   if (!header) return [];
   const range = Range.create(document.positionAt(header.headerSpan.start), document.positionAt(header.headerSpan.end));
-  return [{ range, command: { title: RUN_LENS_TITLE, command: ACTIVATE_COMMAND, arguments: [document.uri] } }];
+  return [
+    { range, command: { title: RUN_LENS_TITLE, command: ACTIVATE_COMMAND, arguments: [document.uri] } },
+    { range, command: { title: DEPLOY_LENS_TITLE, command: DEPLOY_COMMAND, arguments: [document.uri] } },
+    { range, command: { title: VERIFY_LENS_TITLE, command: VERIFY_COMMAND, arguments: [document.uri] } },
+  ];
 }

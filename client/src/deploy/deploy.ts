@@ -1,0 +1,420 @@
+/**
+ * Deploy Unit / Undeploy Unit / Verify Activation, and Start / Stop / Verify on the Socket Units view.
+ *
+ * - Deploy and Undeploy run `sockact deploy|undeploy TARGETS FILE` in a terminal of its own (a real pty:
+ *   the CLI's diff and its "Deploy to …? [y/N]" prompt, and sudo's password prompt for the system
+ *   manager, happen there). The targets come from a QuickPick (user manager, system manager, the hosts
+ *   of `sockact.deploy.hosts` and of the ssh_config; several hosts at once). A .socket with Error
+ *   diagnostics asks first, in a modal, and "Deploy anyway" passes --force.
+ * - Verify runs `sockact verify TARGET --format json FILE` as a child process and shows the checklist
+ *   (✔/✘ per step) in a read-only document, with a notification saying whether activation works. (On the
+ *   system manager without root it runs in a terminal, where sudo can ask for the password.)
+ * - Start / Stop run `systemctl [--user] start|stop UNIT` on the target through the same target code the
+ *   CLI uses (server/src/deploy/target.ts: argument arrays; ssh with BatchMode and quoted arguments). The
+ *   system manager of this machine, when VS Code does not run as root, gets sudo in a terminal instead.
+ *
+ * Every program is started with an argument array; no shell command line is built from a file name or a setting.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createTarget, type TargetSpec } from '../../../server/src/deploy/target';
+import { readDeploySettings, runCli } from './cli';
+import {
+  checklistText,
+  cliCommand,
+  configuredHosts,
+  deployArgs,
+  expandHome,
+  firstFailure,
+  groupTargets,
+  hostKey,
+  hostOf,
+  oneLine,
+  parseTargetKey,
+  parseVerify,
+  sshConfigHosts,
+  targetLabel,
+  targetTitle,
+  unitFileNames,
+  verifyArgs,
+  type DeploySettings,
+  type TargetKey,
+  type VerifyResult,
+} from './model';
+import type { SocketsView } from './socketsView';
+
+export const CHECKLIST_SCHEME = 'sockact-checklist';
+const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+$/;
+const LAST_TARGETS = 'sockact.deploy.lastTargets';
+
+/** What Verify returns to its caller (tests, other extensions): the CLI's result, or why there is none. */
+export type VerifyOutcome = (VerifyResult & { checklist: string; document: string }) | { error: string };
+
+/** Options a caller may pass after the URI: the targets, instead of asking. */
+interface RunOptions {
+  targets?: TargetKey[];
+}
+
+function optionsOf(arg: unknown): RunOptions {
+  if (!arg || typeof arg !== 'object') return {};
+  const raw = (arg as { targets?: unknown }).targets;
+  if (!Array.isArray(raw)) return {};
+  const targets = raw.map(parseTargetKey);
+  if (targets.some((t) => t === undefined)) throw new Error(`unknown target in ${JSON.stringify(raw)} (use "user", "system" or "host:NAME")`);
+  return { targets: targets as TargetKey[] };
+}
+
+/** The .socket file a command is about: the argument (code lens, explorer, editor title) or the active editor. */
+function socketUri(arg: unknown): vscode.Uri | undefined {
+  const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : arg === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
+  return uri && uri.scheme === 'file' && uri.fsPath.endsWith('.socket') ? uri : undefined;
+}
+
+const isUnitName = (u: unknown, suffix: string): u is string => typeof u === 'string' && UNIT_NAME.test(u) && u.endsWith(suffix) && !u.startsWith('-');
+
+/**
+ * A socket node of the Socket Units view, or an object shaped like one: { key, unit } and optionally
+ * socket.activates (the services it starts; templates like `echo@.service` left out: they never run).
+ */
+function socketRef(arg: unknown): { key: TargetKey; unit: string; services: string[] } | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const { key, unit, socket } = arg as { key?: unknown; unit?: unknown; socket?: { activates?: unknown } };
+  const k = parseTargetKey(key);
+  if (!k || !isUnitName(unit, '.socket')) return undefined;
+  const activates = Array.isArray(socket?.activates) ? socket.activates : [];
+  return { key: k, unit, services: activates.filter((s): s is string => isUnitName(s, '.service') && !s.includes('@.')) };
+}
+
+function specOf(key: TargetKey, settings: DeploySettings): TargetSpec {
+  const host = hostOf(key);
+  if (host === undefined) return { kind: key as 'user' | 'system' };
+  return { kind: 'host', host, sshConfig: settings.sshConfig.trim() ? expandHome(settings.sshConfig.trim()) : undefined, sudo: settings.sudo };
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+export class DeployManager implements vscode.Disposable {
+  private readonly checklists = new Map<string, string>();
+  private readonly checklistChanged = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Deploy/undeploy terminals still running, with the targets to list again when they end. */
+  private readonly running = new Map<vscode.Terminal, TargetKey[]>();
+  private poll: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly cliPath: string,
+    private readonly sockets: SocketsView,
+  ) {
+    this.disposables.push(
+      this.checklistChanged,
+      vscode.workspace.registerTextDocumentContentProvider(CHECKLIST_SCHEME, {
+        onDidChange: this.checklistChanged.event,
+        provideTextDocumentContent: (uri) => this.checklists.get(uri.toString()) ?? '',
+      }),
+      vscode.window.onDidCloseTerminal((t) => this.terminalEnded(t)),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Targets
+
+  /** Hosts from the ssh_config (`sockact.deploy.sshConfig`, else ~/.ssh/config): Host entries without patterns. */
+  private async sshConfigHosts(settings: DeploySettings): Promise<string[]> {
+    const file = settings.sshConfig.trim() ? expandHome(settings.sshConfig.trim()) : path.join(homedir(), '.ssh', 'config');
+    try {
+      return sshConfigHosts(await readFile(file, 'utf8'));
+    } catch {
+      return [];
+    }
+  }
+
+  /** The QuickPick of targets; `many`: hosts (and the two managers) can be picked together. */
+  private async pickTargets(title: string, many: boolean): Promise<TargetKey[] | undefined> {
+    const settings = readDeploySettings();
+    const configured = configuredHosts(settings);
+    const fromSsh = (await this.sshConfigHosts(settings)).filter((h) => !configured.includes(h));
+    type Item = vscode.QuickPickItem & { key?: TargetKey };
+    const items: Item[] = [
+      { label: '$(account) User manager', description: 'systemctl --user · ~/.config/systemd/user', key: 'user' },
+      { label: '$(server) System manager', description: isRoot() ? 'systemctl · /etc/systemd/system' : 'systemctl · /etc/systemd/system · sudo in the terminal', key: 'system' },
+    ];
+    if (configured.length) items.push({ label: 'sockact.deploy.hosts', kind: vscode.QuickPickItemKind.Separator });
+    for (const h of configured) items.push({ label: `$(remote) ${h}`, description: `ssh${settings.sudo ? ' · sudo -n' : ''}`, key: hostKey(h) });
+    if (fromSsh.length) items.push({ label: settings.sshConfig.trim() ? settings.sshConfig.trim() : '~/.ssh/config', kind: vscode.QuickPickItemKind.Separator });
+    for (const h of fromSsh) items.push({ label: `$(remote) ${h}`, description: 'ssh_config Host', key: hostKey(h) });
+
+    const last = this.context.workspaceState.get<string[]>(LAST_TARGETS) ?? [];
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = title;
+    qp.placeholder = many ? 'Where to? (pick one or more; Enter to confirm)' : 'Where?';
+    qp.items = items;
+    qp.canSelectMany = many;
+    qp.matchOnDescription = true;
+    const configure = { iconPath: new vscode.ThemeIcon('gear'), tooltip: 'Configure hosts (sockact.deploy.hosts)' };
+    qp.buttons = [configure];
+    if (many) qp.selectedItems = items.filter((i) => i.key && last.includes(i.key));
+    else {
+      const active = items.find((i) => i.key && i.key === last[0]);
+      if (active) qp.activeItems = [active];
+    }
+    const picked = await new Promise<TargetKey[] | undefined>((resolve) => {
+      qp.onDidTriggerButton(() => {
+        resolve(undefined);
+        qp.hide();
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'sockact.deploy');
+      });
+      qp.onDidAccept(() => {
+        // Several: the checked items, or the highlighted one when none is checked.
+        const items = many && qp.selectedItems.length ? qp.selectedItems : qp.activeItems;
+        const chosen = items.map((i) => i.key).filter((k): k is TargetKey => k !== undefined);
+        if (chosen.length === 0) return;
+        resolve(chosen);
+        qp.hide();
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    if (picked) await this.context.workspaceState.update(LAST_TARGETS, picked);
+    return picked;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Deploy / Undeploy
+
+  /** Error diagnostics of sockact on the document (opened, so the server checks it, if it was not). */
+  private async errors(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+    const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sockact');
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
+      await vscode.workspace.openTextDocument(uri);
+      // The server publishes the document's diagnostics (possibly none) shortly after it opens.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 3000);
+        const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+          if (e.uris.some((u) => u.toString() === uri.toString())) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        }
+      });
+    }
+    return ours().filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+  }
+
+  async deploy(action: 'deploy' | 'undeploy', arg: unknown, optionsArg?: unknown): Promise<{ terminals: string[] } | undefined> {
+    const uri = socketUri(arg);
+    const verb = action === 'deploy' ? 'Deploy' : 'Undeploy';
+    if (!uri) {
+      void vscode.window.showWarningMessage(`Socket Activation: open a .socket unit on disk (or pick one in the explorer) to ${action} it.`);
+      return undefined;
+    }
+    const options = optionsOf(optionsArg);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    const unit = path.basename(uri.fsPath);
+    const targets = options.targets ?? (await this.pickTargets(`${verb} ${unit}`, true));
+    if (!targets?.length) return undefined;
+
+    let force = false;
+    if (action === 'deploy') {
+      const errors = await this.errors(uri);
+      if (errors.length) {
+        const anyway = 'Deploy anyway';
+        const choice = await vscode.window.showWarningMessage(
+          `${unit} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}; systemd may refuse it. Deploy anyway?`,
+          { modal: true, detail: errors.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join('\n') },
+          anyway,
+        );
+        if (choice !== anyway) return undefined;
+        force = true;
+      }
+    }
+
+    const settings = readDeploySettings();
+    const names: string[] = [];
+    for (const group of groupTargets(targets)) {
+      const args = deployArgs(action, group, settings, uri.fsPath, { force });
+      const name = `sockact ${action}: ${unit} → ${group.map(targetTitle).join(', ')}`;
+      const terminal = this.cliTerminal(name, args, { cwd: path.dirname(uri.fsPath), icon: action === 'deploy' ? 'cloud-upload' : 'trash', sudo: group[0] === 'system' });
+      this.running.set(terminal, group);
+      names.push(name);
+      terminal.show();
+    }
+    this.watchTerminals();
+    return { terminals: names };
+  }
+
+  /**
+   * A terminal (a real pty: prompts work) running `node dist/cli.js ARGS`. `sudo` (the system manager)
+   * when VS Code does not run as root: `sudo -- env ELECTRON_RUN_AS_NODE=1 NODE CLI ARGS`, so sudo asks for
+   * the password right there and the CLI runs as root. The CLI would re-run itself under sudo too, but sudo
+   * resets the environment, and without ELECTRON_RUN_AS_NODE desktop VS Code's process.execPath (Electron)
+   * would start the editor as root instead of running the CLI.
+   */
+  private cliTerminal(name: string, args: string[], options: { cwd: string; icon: string; sudo?: boolean }): vscode.Terminal {
+    const [shellPath, ...shellArgs] = cliCommand(process.execPath, this.cliPath, args, options.sudo === true && !isRoot());
+    return vscode.window.createTerminal({
+      name,
+      shellPath,
+      shellArgs,
+      cwd: options.cwd,
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      iconPath: new vscode.ThemeIcon(options.icon),
+    });
+  }
+
+  /** Lists a deploy's targets again once its terminal's process has ended (polled: the terminal may stay open). */
+  private watchTerminals(): void {
+    if (this.poll) return;
+    this.poll = setInterval(() => {
+      for (const t of [...this.running.keys()]) if (t.exitStatus) this.terminalEnded(t);
+      if (this.running.size === 0 && this.poll) {
+        clearInterval(this.poll);
+        this.poll = undefined;
+      }
+    }, 1000);
+  }
+
+  private terminalEnded(t: vscode.Terminal): void {
+    const keys = this.running.get(t);
+    if (!keys) return;
+    this.running.delete(t);
+    this.sockets.refresh(keys);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Verify
+
+  /** The .socket file of a unit listed in the view: found in the workspace by name. */
+  private async findUnitFile(unit: string): Promise<vscode.Uri | undefined | null> {
+    const names = unitFileNames(unit);
+    const found = (await vscode.workspace.findFiles('**/*.socket', '**/node_modules/**', 5000)).filter((u) => u.scheme === 'file' && names.includes(path.basename(u.fsPath)));
+    if (found.length === 0) return undefined;
+    if (found.length === 1) return found[0];
+    const picked = await vscode.window.showQuickPick(
+      found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+      { title: `Which ${unit}?`, placeHolder: `${found.length} files named ${path.basename(found[0].fsPath)} in this workspace` },
+    );
+    return picked ? picked.uri : null;
+  }
+
+  async verify(arg: unknown, optionsArg?: unknown): Promise<VerifyOutcome | undefined> {
+    let uri = socketUri(arg);
+    let key: TargetKey | undefined;
+    const ref = socketRef(arg);
+    if (ref) {
+      key = ref.key;
+      const found = await this.findUnitFile(ref.unit);
+      if (found === null) return undefined;
+      if (!found) {
+        const message = `No ${unitFileNames(ref.unit).join(' or ')} in this workspace: Verify Activation needs the unit file (it cannot verify by unit name alone).`;
+        void vscode.window.showWarningMessage(`Socket Activation: ${message}`);
+        return { error: message };
+      }
+      uri = found;
+    }
+    if (!uri) {
+      void vscode.window.showWarningMessage('Socket Activation: open a .socket unit on disk (or pick one in the explorer or in Socket Units) to verify it.');
+      return undefined;
+    }
+    const options = optionsOf(optionsArg);
+    if (options.targets && options.targets.length !== 1) throw new Error('Verify Activation checks one target at a time');
+    key ??= options.targets?.[0] ?? (await this.pickTargets(`Verify activation of ${path.basename(uri.fsPath)}`, false))?.[0];
+    if (!key) return undefined;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
+    if (doc?.isDirty) await doc.save();
+    return this.runVerify(uri, key);
+  }
+
+  private async runVerify(uri: vscode.Uri, key: TargetKey): Promise<VerifyOutcome> {
+    const unit = path.basename(uri.fsPath);
+    const where = targetLabel(key);
+    if (key === 'system' && !isRoot()) {
+      // The system manager needs root, and sudo asks for the password on a terminal: the checklist is
+      // printed there (as text) instead of coming back as JSON.
+      const name = `sockact verify: ${unit} → ${targetTitle(key)}`;
+      const terminal = this.cliTerminal(name, ['verify', '--system', uri.fsPath], { cwd: path.dirname(uri.fsPath), icon: 'checklist', sudo: true });
+      terminal.show();
+      this.running.set(terminal, [key]);
+      this.watchTerminals();
+      return { error: `verify on the system manager needs root: running in the terminal "${name}" (sudo asks there)` };
+    }
+    const args = verifyArgs(key, readDeploySettings(), uri.fsPath);
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Verifying activation of ${unit} on ${where}…`, cancellable: true },
+      (_progress, token) => runCli(this.cliPath, args, { cwd: path.dirname(uri.fsPath), timeoutMs: 180_000, token }),
+    );
+    let result: VerifyResult;
+    try {
+      result = parseVerify(r.stdout);
+    } catch {
+      const error = `${unit} on ${where}: ${oneLine(r.stderr, `sockact verify exited with ${r.code}`)}`;
+      void vscode.window.showErrorMessage(`Socket Activation: cannot verify ${error}`);
+      return { error };
+    }
+    const checklist = checklistText(result);
+    const doc = vscode.Uri.from({ scheme: CHECKLIST_SCHEME, path: `/${unit} on ${(result.target || where).replace(/\//g, '∕')}.txt` });
+    this.checklists.set(doc.toString(), checklist);
+    this.checklistChanged.fire(doc);
+    const show = 'Show checklist';
+    const shown = result.ok
+      ? vscode.window.showInformationMessage(`Activation verified on ${result.target || where}: ${result.unit || unit}`, show)
+      : vscode.window.showErrorMessage(`Activation check failed on ${result.target || where}: ${firstFailure(result) ?? 'see the checklist'}`, show);
+    void shown.then(async (choice) => {
+      if (choice === show) await this.showChecklist(doc);
+    });
+    if (!result.ok) void this.showChecklist(doc);
+    this.sockets.refresh([key]);
+    return { ...result, checklist, document: doc.toString() };
+  }
+
+  async showChecklist(doc: vscode.Uri): Promise<void> {
+    const text = await vscode.workspace.openTextDocument(doc);
+    await vscode.window.showTextDocument(text, { preview: true, preserveFocus: true });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Start / Stop from the view
+
+  /**
+   * Start: the socket (its service starts at the first connection). Stop: the socket and the services it
+   * activates; a running service would otherwise keep serving on the socket's file descriptor.
+   */
+  async startStop(action: 'start' | 'stop', arg: unknown): Promise<{ code: number; stderr: string } | undefined> {
+    const ref = socketRef(arg);
+    if (!ref) {
+      void vscode.window.showWarningMessage(`Socket Activation: pick a socket in the Socket Units view to ${action} it.`);
+      return undefined;
+    }
+    const units = action === 'stop' ? [ref.unit, ...ref.services] : [ref.unit];
+    const where = targetLabel(ref.key);
+    if (ref.key === 'system' && !isRoot()) {
+      // systemctl on the system manager needs root here: sudo asks for the password in a terminal.
+      const terminal = vscode.window.createTerminal({
+        name: `sockact: systemctl ${action} ${ref.unit}`,
+        shellPath: 'sudo',
+        shellArgs: ['--', 'systemctl', action, '--', ...units],
+        iconPath: new vscode.ThemeIcon(action === 'start' ? 'debug-start' : 'debug-stop'),
+      });
+      terminal.show();
+      this.running.set(terminal, ['system']);
+      this.watchTerminals();
+      return undefined;
+    }
+    const target = createTarget(specOf(ref.key, readDeploySettings()));
+    const r = await vscode.window.withProgress({ location: { viewId: 'sockact.sockets' } }, () => target.systemctl([action, '--', ...units], 60_000));
+    if (r.code !== 0) void vscode.window.showErrorMessage(`Socket Activation: systemctl ${action} ${units.join(' ')} on ${where} failed: ${oneLine(r.stderr, `exit ${r.code}`)}`);
+    this.sockets.refresh([ref.key]);
+    return { code: r.code, stderr: r.stderr };
+  }
+
+  dispose(): void {
+    if (this.poll) clearInterval(this.poll);
+    for (const d of this.disposables) d.dispose();
+  }
+}
