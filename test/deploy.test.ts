@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bootIsolatedSystemd, canBootSystemd, canRunUserManager, type ExecResult, type IsolatedSystemd } from './support/isolatedSystemd';
@@ -18,6 +17,7 @@ import { parseShow } from '../server/src/deploy/deploy';
 import { unifiedDiff } from '../server/src/deploy/diff';
 import { parseListen } from '../server/src/deploy/list';
 import { gatherUnits, unsafeUnitName, UnitsError } from '../server/src/deploy/units';
+import { connectError, request } from './support/loopback';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const NODE = process.execPath;
@@ -33,26 +33,6 @@ const ETC = '/etc/systemd/system';
 /** The service every fixture runs: answers each connection with one line, on the socket it is handed (fd 3). */
 const SERVER = "import net from 'node:net';\nnet.createServer((c) => c.end(`hello ${process.env.GREETING}\\n`)).listen({ fd: 3 });\n";
 
-function request(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect({ host: '127.0.0.1', port });
-    let data = '';
-    c.setTimeout(10_000, () => c.destroy(new Error(`no answer on 127.0.0.1:${port}`)));
-    c.on('data', (d) => (data += d));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
-
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const c = net.connect({ host: '127.0.0.1', port }, () => {
-      c.destroy();
-      resolve('connected');
-    });
-    c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-}
 
 function assertNoStackTrace(r: { stderr: string }): void {
   assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace reached the user');

@@ -12,11 +12,11 @@ import { after, before, describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bootIsolatedSystemd, canBootSystemd, canRunUserManager, type IsolatedSystemd } from './support/isolatedSystemd';
 import { canRunSshServer, freePort } from './support/sshServer';
+import { connectError, request } from './support/loopback';
 
 const can = canBootSystemd();
 const userCan = canRunUserManager();
@@ -27,27 +27,6 @@ const SOCKET = 'sockact-harness-echo.socket';
 const SERVICE = 'sockact-harness-echo.service';
 const USER_SOCKET = 'sockact-user-echo.socket';
 
-/** Sends one line, returns everything the peer wrote until it closed the connection. */
-function request(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect({ host: '127.0.0.1', port }, () => c.write(`${line}\n`));
-    let data = '';
-    c.setTimeout(10_000, () => c.destroy(new Error(`no answer on 127.0.0.1:${port}`)));
-    c.on('data', (d) => (data += d));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
-
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const c = net.connect({ host: '127.0.0.1', port }, () => {
-      c.destroy();
-      resolve('connected');
-    });
-    c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-}
 
 describe('isolated systemd harness', { skip: can.ok ? false : `cannot boot an isolated systemd here: ${can.why}`, timeout: 60_000 }, () => {
   let sys: IsolatedSystemd;

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extension, open, waitFor, workspaceRoot } from './helpers';
+import { extension, freePort, open, waitFor, workspaceRoot } from './helpers';
 
 const DEPLOY_COMMANDS = ['sockact.deploy', 'sockact.undeploy', 'sockact.verifyActivation', 'sockact.refreshSockets', 'sockact.startSocket', 'sockact.stopSocket'];
 
@@ -88,16 +88,6 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Skips the running test, with the reason in its title (the e2e log prints skipped tests by title). */
 function skip(ctx: Mocha.Context, reason: string): never {

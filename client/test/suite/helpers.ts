@@ -3,6 +3,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import * as net from 'node:net';
 
 export const EXTENSION_ID = 'sockact.sockact';
 export const LANGUAGE_ID = 'systemd-unit-file';
@@ -110,4 +111,16 @@ export async function revertAll(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

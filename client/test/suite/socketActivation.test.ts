@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extension, open, waitFor, workspaceRoot } from './helpers';
+import { extension, freePort, open, waitFor, workspaceRoot } from './helpers';
 
 interface Snapshot {
   unit: string;
@@ -34,16 +34,6 @@ function describe_(s: Snapshot | null): string {
   return JSON.stringify(s);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** True when 127.0.0.1:port can be bound (nobody holds it). */
 function portIsFree(port: number): Promise<boolean> {
