@@ -112,7 +112,7 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
   'missing-service': {
     fires: [
       { text: S('ListenStream=80'), options: { siblings: [] } },
-      { text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service'] } },
+      { text: S('ListenStream=80\nAccept=yes'), options: { siblings: [] } },
       { text: S('ListenStream=80\nService=web.service'), options: { siblings: ['echo.service'] } },
     ],
     silent: [
@@ -147,6 +147,41 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
   'invalid-unit-name': {
     fires: [{ text: S('ListenStream=80'), options: { path: '/proj/my echo.socket', siblings: ['my echo.service'] } }, { text: S('ListenStream=80'), options: { path: '/proj/@echo.socket' } }],
     silent: [{ text: S('ListenStream=80'), options: { path: '/proj/echo@.socket' } }, { text: S('ListenStream=80'), options: { path: '/proj/echo@a:b.socket' } }],
+  },
+  // A socket and its service together (more cases, fixes and the server in test/pairChecks.test.ts, test/pairFixes.test.ts)
+  'accept-needs-template': {
+    fires: [{ text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service'] } }],
+    silent: [{ text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service', 'echo@.service'] } }, { text: S('ListenStream=80\nAccept=no'), options: { siblings: ['echo.service'] } }],
+  },
+  'stdio-socket-many': {
+    fires: [{ text: S('ListenStream=80\nListenStream=81'), options: { siblingTexts: { 'echo.service': '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' } } }],
+    silent: [
+      { text: S('ListenStream=80'), options: { siblingTexts: { 'echo.service': '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' } } },
+      { text: S('ListenStream=80\nListenStream=81\nAccept=yes'), options: { siblingTexts: { 'echo@.service': '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' } } },
+    ],
+  },
+  'connection-ignores-socket': {
+    fires: [{ text: '[Service]\nExecStart=/usr/bin/handler\n', options: { path: '/proj/echo@.service', siblingTexts: { 'echo.socket': S('ListenStream=80\nAccept=yes') } } }],
+    silent: [
+      { text: '[Service]\nExecStart=/usr/bin/handler\nStandardInput=socket\n', options: { path: '/proj/echo@.service', siblingTexts: { 'echo.socket': S('ListenStream=80\nAccept=yes') } } },
+      { text: '[Service]\nExecStart=/usr/bin/handler\n', options: { path: '/proj/echo@.service', siblingTexts: { 'echo.socket': S('ListenStream=80') } } },
+    ],
+  },
+  'missing-socket-unit': {
+    fires: [{ text: '[Service]\nExecStart=/usr/bin/web\nSockets=echo.socket nowhere.socket\n', options: { path: '/proj/echo.service', siblings: ['echo.socket'] } }],
+    silent: [{ text: '[Service]\nExecStart=/usr/bin/web\nSockets=echo.socket admin.socket\n', options: { path: '/proj/echo.service', siblings: ['echo.socket'], files: { '/elsewhere/admin.socket': S('ListenStream=81') } } }],
+  },
+  'template-shared-address': {
+    fires: [{ text: S('ListenStream=/run/echo.sock'), options: { path: '/proj/echo@.socket' } }, { text: S('ListenStream=8080'), options: { path: '/proj/echo@.socket' } }],
+    silent: [{ text: S('ListenStream=/run/echo/%i.sock'), options: { path: '/proj/echo@.socket' } }, { text: S('ListenStream=/run/echo.sock'), options: { path: '/proj/echo.socket' } }],
+  },
+  'dynamic-user-in-user-unit': {
+    fires: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/home/u/.config/systemd/user/echo.service' } }],
+    silent: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/etc/systemd/system/echo.service' } }],
+  },
+  'service-binds-socket-port': {
+    fires: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8080\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
+    silent: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8081\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
   },
   'pam-kill-mode': {
     fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],

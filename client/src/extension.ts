@@ -38,8 +38,14 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     outputChannel: output,
     synchronize: {
       configurationSection: 'sockact',
-      // Unit names in the workspace feed completion of Service=, Requires=, WantedBy= …
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
+      // The server's workspace index: unit names for completion, and the partner units and drop-ins a
+      // socket and its service are checked against (a new foo.service clears foo.socket's missing-service).
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
+        vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}.d/*.conf'),
+        // A drop-in folder deleted as a whole is reported as the folder only.
+        vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}.d'),
+      ],
     },
   };
   return new LanguageClient('sockact', 'Socket Activation (systemd units)', serverOptions, clientOptions);

@@ -10,8 +10,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { createFileResolver, decodeUnitBytes } from './node/fileResolver';
+import { decodeUnitBytes } from './node/fileResolver';
 import { resolveSystemdVersion } from './node/systemdVersion';
+import { WorkspaceIndex } from './node/workspaceIndex';
 import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
 import { DeployUsageError, runDeployCommand } from './deploy/commands';
@@ -113,7 +114,8 @@ function formatText(d: JsonDiagnostic): string {
 /** Returns the exit status: 0 clean or advice only, 1 when systemd would refuse something, 2 when a file could not be read. */
 function lint(args: string[]): number {
   const options = parseLintArgs(args);
-  const service = createLanguageService({ resolver: createFileResolver() });
+  // No workspace: every unit, and the socket or service beside it, is read from the disk.
+  const service = createLanguageService({ index: new WorkspaceIndex() });
   const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
   const results: JsonDiagnostic[] = [];
   let unreadable = false;

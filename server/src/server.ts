@@ -12,16 +12,17 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { createFileResolver } from './node/fileResolver';
 import { detectSystemdVersion, resolveSystemdVersion } from './node/systemdVersion';
-import { findWorkspaceUnits } from './node/workspaceUnits';
+import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { CODE_ACTION_KINDS } from './service/codeActions';
 import { createLanguageService, type ServiceSettings } from './service/languageService';
 import type { UnitFile } from './service/parser';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const service = createLanguageService({ resolver: createFileResolver() });
+// Workspace units and drop-ins (open documents win over the disk); units outside it are read from the disk.
+const index = new WorkspaceIndex();
+const service = createLanguageService({ index });
 const parsed = new Map<string, { version: number; unit: UnitFile }>();
 const published = new Map<string, Diagnostic[]>();
 let settings: ServiceSettings = { systemdVersion: resolveSystemdVersion('auto', service.catalog.newestVersion) };
@@ -45,7 +46,20 @@ function validate(document: TextDocument): void {
 }
 
 function rescanWorkspaceUnits(): void {
-  settings = { ...settings, workspaceUnits: findWorkspaceUnits(workspaceFolders) };
+  settings = { ...settings, workspaceUnits: index.unitNames() };
+}
+
+/** A unit's partners (its socket, its service) live in its folder: re-check the open ones after an edit. */
+const editedUris = new Set<string>();
+let partnerTimer: ReturnType<typeof setTimeout> | undefined;
+function validatePartners(uri: string): void {
+  editedUris.add(uri);
+  clearTimeout(partnerTimer);
+  partnerTimer = setTimeout(() => {
+    const edited = [...editedUris];
+    editedUris.clear();
+    documents.all().filter((d) => edited.some((u) => u !== d.uri && sameUnitFolder(u, d.uri))).forEach(validate);
+  }, 150);
 }
 
 async function loadSettings(): Promise<void> {
@@ -72,6 +86,7 @@ connection.onInitialize((params) => {
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+  index.setFolders(workspaceFolders);
   rescanWorkspaceUnits();
   return {
     capabilities: {
@@ -100,15 +115,22 @@ connection.onDidChangeConfiguration(async () => {
   documents.all().forEach(validate);
 });
 
-// The VS Code client watches unit files itself (synchronize.fileEvents in client/src/extension.ts).
-connection.onDidChangeWatchedFiles(() => {
+// The VS Code client watches unit files and drop-ins itself (synchronize.fileEvents in client/src/extension.ts).
+connection.onDidChangeWatchedFiles((params) => {
+  index.applyFileEvents(params.changes);
   rescanWorkspaceUnits();
-  // A unit appearing or vanishing next to a socket changes its missing-service verdict.
+  // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
   documents.all().forEach(validate);
 });
 
-documents.onDidChangeContent((e) => validate(e.document));
+documents.onDidChangeContent((e) => {
+  index.openDocument(e.document.uri, e.document.getText());
+  validate(e.document);
+  validatePartners(e.document.uri);
+});
 documents.onDidClose((e) => {
+  index.closeDocument(e.document.uri);
+  validatePartners(e.document.uri);
   parsed.delete(e.document.uri);
   published.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

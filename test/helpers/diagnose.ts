@@ -5,6 +5,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../../server/src/service/languageService';
+import { dirOf, joinPath, MemoryUnitIndex } from '../../server/src/service/workspaceIndex';
 
 export interface DiagnoseOptions {
   /** Path of the unit, e.g. "/proj/echo.socket" or "/proj/echo.socket.d/10-x.conf". */
@@ -13,7 +14,19 @@ export interface DiagnoseOptions {
   siblings?: string[];
   /** Texts of sibling units, by name (they exist too). */
   siblingTexts?: Record<string, string>;
+  /** More files of the workspace index, by absolute path (drop-ins, units in other folders). */
+  files?: Record<string, string>;
   systemdVersion?: number;
+}
+
+/** The workspace index a case sees: its siblings (empty when only named), their texts, the extra files and itself. */
+function indexOf(path: string, text: string, options: DiagnoseOptions, siblings: Set<string>): MemoryUnitIndex {
+  const index = new MemoryUnitIndex();
+  const dir = dirOf(path);
+  for (const name of siblings) index.set(joinPath(dir, name), options.siblingTexts?.[name] ?? '');
+  for (const [p, t] of Object.entries(options.files ?? {})) index.set(p, t);
+  index.set(path, text);
+  return index;
 }
 
 export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnostic[] {
@@ -22,6 +35,7 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosti
   const siblings = new Set([...(options.siblings ?? ['echo.service', 'echo@.service']), ...Object.keys(texts)]);
   const service = createLanguageService({
     resolver: { unitExists: (name) => siblings.has(name), readUnit: (name) => texts[name] },
+    index: indexOf(path, text, options, siblings),
   });
   const document = TextDocument.create(`file://${path}`, 'systemd-unit-file', 1, text);
   return service.doValidation(document, service.parse(document), { systemdVersion: options.systemdVersion ?? 258 });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { UnitResolver } from '../service/languageService';
 
 /** systemd's system unit search path; a unit in one of them sees units in all of them. */
-const SYSTEM_UNIT_DIRS = [
+export const SYSTEM_UNIT_DIRS = [
   '/etc/systemd/system',
   '/run/systemd/system',
   '/usr/local/lib/systemd/system',
@@ -13,7 +13,7 @@ const SYSTEM_UNIT_DIRS = [
 ];
 
 /** Folders to look in for units next to one in `unitDir`; undefined when the folder itself is gone. */
-function searchDirs(unitDir: string): string[] | undefined {
+export function searchDirs(unitDir: string): string[] | undefined {
   const dir = resolve(unitDir);
   if (!existsSync(dir)) return undefined;
   return SYSTEM_UNIT_DIRS.includes(dir) ? SYSTEM_UNIT_DIRS : [dir];

@@ -84,7 +84,7 @@ export function doCodeActions(
         break;
       case 'overridden-directive':
       case 'fdname-per-socket':
-        // fdname-per-socket: the real cure is one .socket unit per name, which is more than a quick fix.
+        // fdname-per-socket: the real cure, one .socket unit per name, is in codeActionsSplit.ts.
         actions.push(...single(env, d, 'Remove the overridden line', removeEntryEdits(env, d), code === 'overridden-directive'));
         break;
       case 'legacy-path':

@@ -1,6 +1,7 @@
 /** What every editor feature (completion, hover, code actions, links …) gets besides the document and its tree. */
 import type { DirectiveCatalog } from './catalog';
 import type { UnitContext } from './unitContext';
+import type { UnitIndex } from './workspaceIndex';
 
 export interface FeatureContext {
   catalog: DirectiveCatalog;
@@ -12,4 +13,6 @@ export interface FeatureContext {
   workspaceUnits: readonly string[];
   /** Also offer directives newer than the target version (the user asked for them). */
   includeNewer?: boolean;
+  /** The workspace's units and drop-ins, when the host has them (quick fixes that touch a unit's partner). */
+  index?: UnitIndex;
 }

@@ -19,12 +19,16 @@ import { doHover } from './hover';
 import { findDocumentLinks } from './links';
 import { parseUnit, type UnitFile } from './parser';
 import { findDocumentSymbols } from './symbols';
-import { unitContextFromUri, type UnitContext } from './unitContext';
+import { unitContextFromUri, uriToPath, type UnitContext } from './unitContext';
+import { doPairCodeActions } from './codeActionsPair';
+import { resolverFromIndex, type UnitIndex } from './workspaceIndex';
 
 export interface LanguageServiceOptions {
   catalog?: DirectiveCatalog;
-  /** Tells whether a unit exists next to another (for the triggered-service check). */
+  /** Tells whether a unit exists next to another (for the triggered-service check); default: read from `index`. */
   resolver?: UnitResolver;
+  /** The workspace's units and drop-ins: a socket is checked with the service it starts, and back. */
+  index?: UnitIndex;
 }
 
 /** Settings every feature may follow; all optional, with the defaults a fresh install has. */
@@ -55,6 +59,7 @@ export interface LanguageService {
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   const catalog = options.catalog ?? defaultCatalog();
+  const resolver = options.resolver ?? (options.index && resolverFromIndex(options.index));
   const contextOf = (document: TextDocument, settings: ServiceSettings = {}): UnitContext => {
     const context = unitContextFromUri(document.uri);
     return settings.scope ? { ...context, scope: settings.scope } : context;
@@ -65,6 +70,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     systemdVersion: settings.systemdVersion ?? catalog.newestVersion,
     workspaceUnits: settings.workspaceUnits ?? [],
     includeNewer: settings.includeNewer,
+    index: options.index,
   });
   return {
     catalog,
@@ -75,14 +81,18 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         unit,
         context: contextOf(document, settings),
         catalog,
-        resolver: options.resolver,
+        resolver,
+        index: options.index,
+        path: uriToPath(document.uri),
         settings: { systemdVersion: settings.systemdVersion ?? catalog.newestVersion, severities: settings.severities },
       });
     },
     doComplete: (document, unit, position, settings) => doComplete(document, unit, position, featureContext(document, settings)),
     doHover: (document, unit, position, settings) => doHover(document, unit, position, featureContext(document, settings)),
-    doCodeActions: (document, unit, range, diagnostics, settings) =>
-      doCodeActions(document, unit, range, diagnostics, featureContext(document, settings)),
+    doCodeActions(document, unit, range, diagnostics, settings) {
+      const ctx = featureContext(document, settings);
+      return [...doCodeActions(document, unit, range, diagnostics, ctx), ...doPairCodeActions(document, unit, range, diagnostics, ctx)];
+    },
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
@@ -91,5 +101,6 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
 }
 
 export type { UnitResolver, ValidationSettings } from './diagnostics/types';
+export type { UnitIndex } from './workspaceIndex';
 export type { DiagnosticCode, Severity } from './diagnostics/codes';
 export { DIAGNOSTIC_CODES } from './diagnostics/codes';

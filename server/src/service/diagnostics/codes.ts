@@ -135,6 +135,35 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
   },
+  // A socket and its service, checked together (pairSocket.ts, pairService.ts, dynamicUser.ts)
+  'accept-needs-template': {
+    severity: 'error',
+    summary: '`Accept=yes`, but beside the socket there is only `foo.service`, no template `foo@.service`: every connection needs an instance of the template, so systemd cannot start the socket. In `foo.service` a warning says the socket never starts it.',
+  },
+  'stdio-socket-many': {
+    severity: 'error',
+    summary: '`StandardInput=`/`StandardOutput=`/`StandardError=socket` in a service that is handed more than one socket (several `Listen*=` lines or several socket units, `Accept=no`): systemd refuses to start it ("Got more than one socket."). Shown on the service line and on the socket.',
+  },
+  'connection-ignores-socket': {
+    severity: 'hint',
+    summary: 'A template started once per connection (`Accept=yes`) without `StandardInput=socket` and with no visible use of `$LISTEN_FDS`: does the program read the connection from fd 3?',
+  },
+  'missing-socket-unit': {
+    severity: 'warning',
+    summary: '`Sockets=` names a socket unit that is neither beside the service nor anywhere in the workspace; the service gets no socket from it.',
+  },
+  'template-shared-address': {
+    severity: 'warning',
+    summary: 'A template socket (`foo@.socket`) whose `Listen*=` address does not vary with the instance (`%i`, `%I`): every instance binds the same address; on an IP port all but the first fail with "Address already in use", on a Unix path each new instance takes the path over from the one before.',
+  },
+  'dynamic-user-in-user-unit': {
+    severity: 'error',
+    summary: '`DynamicUser=yes` in a unit of a user manager: systemd 257 refuses the unit; older versions (252 checked) load it and fail every start (status 217/USER).',
+  },
+  'service-binds-socket-port': {
+    severity: 'hint',
+    summary: 'The service\'s command line (`--port 8080`, `-p 8080`, `:8080`) or `PORT=8080` in `Environment=` names a port its socket already holds: a program that binds it itself fails with "address already in use"; it should take fd 3.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

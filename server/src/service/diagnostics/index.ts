@@ -11,7 +11,10 @@ import { unitTypeOfName } from '../unitContext';
 import { defaultSeverity, type Severity } from './codes';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
+import { checkDynamicUser } from './dynamicUser';
 import { checkExec } from './exec';
+import { checkPairService } from './pairService';
+import { checkPairSocket } from './pairSocket';
 import { checkSocket } from './socket';
 import { checkService } from './service';
 import { checkSections, checkSyntax } from './syntax';
@@ -21,6 +24,7 @@ import { checkValues } from './values';
 
 const CHECKS: Check[] = [
   checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+  checkDynamicUser, checkPairSocket, checkPairService,
 ];
 
 export const DIAGNOSTIC_SOURCE = 'sockact';
@@ -48,6 +52,7 @@ function siblingRefusal(input: CheckInput, unitName: string): string | undefined
     unit: parseUnit(text),
     context: { ...input.context, unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: dir },
     resolver: undefined,
+    index: undefined,
   });
   return findings.find((f) => (f.severity ?? defaultSeverity(f.code)) === 'error')?.message;
 }

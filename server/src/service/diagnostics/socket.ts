@@ -104,20 +104,31 @@ function triggeredService(analysis: UnitAnalysis, accept: boolean): { name: stri
   return { name: withSuffix(unitName, '.service') };
 }
 
-function missingService(analysis: UnitAnalysis, input: CheckInput, accept: boolean): Finding[] {
+function missingService(analysis: UnitAnalysis, input: CheckInput, accept: { value: boolean; entry?: AnalyzedEntry }): Finding[] {
   const { context } = analysis;
   if (!input.resolver || !context.unitDir) return [];
-  const service = triggeredService(analysis, accept);
+  const service = triggeredService(analysis, accept.value);
   if (!service) return [];
   const exists = input.resolver.unitExists(service.name, context.unitDir);
   if (exists === true) return pairedServiceRefused(analysis, input, service);
   if (exists === undefined) return [];
-  const why = accept ? 'Accept=yes starts one instance of this template per connection' : 'it is the service this socket triggers';
+  const plain = `${unitPrefix(context.unitName!)}.service`;
+  if (accept.value && accept.entry && input.resolver.unitExists(plain, context.unitDir) === true) {
+    return [{
+      code: 'accept-needs-template',
+      span: accept.entry.entry.span,
+      message: `Accept=yes starts an instance of the template ${service.name} for every connection, but only ${plain} is next to this unit: systemd cannot start the socket. Switch to Accept=no (${plain} then gets the listening socket), or write ${service.name}.`,
+      data: { service: service.name, plain },
+    }];
+  }
+  const why = accept.value ? 'Accept=yes starts one instance of this template per connection' : 'it is the service this socket triggers';
+  const elsewhere = input.index?.named(service.name).find((u) => u.dir !== context.unitDir);
+  const note = elsewhere ? ` The workspace has one in ${elsewhere.dir}, but systemd only finds units installed together.` : '';
   return [{
     code: 'missing-service',
     span: service.span ?? headerSpanOf(analysis),
-    message: `${service.name} is not next to this unit (${why}): systemd cannot start the socket.`,
-    data: { service: service.name },
+    message: `${service.name} is not next to this unit (${why}): systemd cannot start the socket.${note}`,
+    data: { service: service.name, accept: accept.value },
   }];
 }
 
@@ -148,5 +159,5 @@ export const checkSocket: Check = (analysis, input) => {
     ...symlinks(analysis, ports),
   ];
   // systemd only goes looking for the service of a unit that loaded.
-  return refusals.length ? refusals : missingService(analysis, input, accept.value);
+  return refusals.length ? refusals : missingService(analysis, input, accept);
 };

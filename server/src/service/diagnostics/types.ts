@@ -2,6 +2,7 @@ import type { UnitAnalysis } from '../analysis';
 import type { DirectiveCatalog } from '../catalog';
 import type { UnitFile, Span } from '../parser';
 import type { UnitContext } from '../unitContext';
+import type { UnitIndex } from '../workspaceIndex';
 import type { DiagnosticCode, Severity } from './codes';
 
 /** A finding before it becomes an LSP Diagnostic: offsets, not positions. */
@@ -35,6 +36,10 @@ export interface CheckInput {
   catalog: DirectiveCatalog;
   settings: ValidationSettings;
   resolver?: UnitResolver;
+  /** The workspace's units and drop-ins (the checks that pair a socket with its service read them). */
+  index?: UnitIndex;
+  /** Path of the document being checked, when it has one (to tell it apart from its copy in the index). */
+  path?: string;
   /** The first refusal systemd would report for a unit next to this one, if any (set up by the engine). */
   siblingRefusal?: (unitName: string) => string | undefined;
 }

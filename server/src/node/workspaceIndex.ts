@@ -1,0 +1,261 @@
+/**
+ * The workspace index on the node side: unit files and drop-ins found by a bounded walk of the workspace
+ * folders (as workspaceUnits.ts walks them), the open documents on top (an open document's text wins
+ * over the file on disk), kept current from workspace/didChangeWatchedFiles.
+ *
+ * A folder the walk did not list (a unit outside the workspace, /etc/systemd/system, the CLI's files) is
+ * read from the disk when asked, with systemd's search path for its unit folders (fileResolver.ts), and
+ * cached until the file's mtime or size changes. With no workspace folders at all this is exactly the
+ * file resolver's view, which is what `sockact lint` uses.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { decodeUnitBytes, searchDirs, SYSTEM_UNIT_DIRS } from './fileResolver';
+import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
+import {
+  baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
+} from '../service/workspaceIndex';
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', 'test-results']);
+const MAX_ENTRIES = 20_000;
+const MAX_DEPTH = 6;
+/** Unit files are small; anything bigger is not one worth reading into memory. */
+const MAX_FILE_BYTES = 1 << 20;
+
+/** Where user managers look for units, for "does this Sockets= unit exist anywhere?". */
+const USER_UNIT_DIRS = ['/etc/systemd/user', '/usr/local/lib/systemd/user', '/usr/lib/systemd/user', '/lib/systemd/user'];
+
+/** A file change as workspace/didChangeWatchedFiles reports it (1 created, 2 changed, 3 deleted). */
+export interface FileEvent {
+  uri: string;
+  type: number;
+}
+
+function readUnitFile(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+    return decodeUnitBytes(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export class WorkspaceIndex implements UnitIndex {
+  /** What the walk found on disk. */
+  private readonly disk = new MemoryUnitIndex();
+  /** Open documents, by path. */
+  private readonly open = new Map<string, string>();
+  /** Folders the walk listed completely: there, the disk index is the whole truth. */
+  private readonly walked = new Set<string>();
+  private folders: string[] = [];
+  private readonly trees = new ParseCache();
+  /** Files read on demand outside the walked folders, by path, with the stat they were read at. */
+  private readonly reads = new Map<string, { stamp: string; text: string | undefined }>();
+
+  constructor(folders: readonly string[] = []) {
+    this.setFolders(folders);
+  }
+
+  setFolders(folders: readonly string[]): void {
+    this.folders = folders.map((f) => resolve(f));
+    this.rescan();
+  }
+
+  /** Walks the workspace folders again from scratch. */
+  rescan(): void {
+    for (const p of this.disk.paths()) this.disk.delete(p);
+    this.walked.clear();
+    const budget = { left: MAX_ENTRIES };
+    for (const folder of this.folders) this.walk(folder, 0, budget);
+  }
+
+  private walk(dir: string, depth: number, budget: { left: number }): void {
+    if (depth > MAX_DEPTH || budget.left <= 0) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (--budget.left <= 0) return; // listed only in part: the folder stays "not walked"
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) this.walk(path, depth + 1, budget);
+      } else if (entry.isFile() && classifyPath(path)) {
+        const text = readUnitFile(path);
+        if (text !== undefined) this.disk.set(path, text);
+      }
+    }
+    this.walked.add(dir);
+  }
+
+  private insideWorkspace(path: string): boolean {
+    return this.folders.some((f) => path === f || path.startsWith(f + '/'));
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Keeping it current
+
+  /** An editor opened or changed a document: its text is the truth until it is closed. */
+  openDocument(uri: string, text: string): void {
+    const path = uriToPath(uri);
+    if (path) this.open.set(path, text);
+  }
+
+  /** The editor closed a document: the file on disk counts again. */
+  closeDocument(uri: string): void {
+    const path = uriToPath(uri);
+    if (!path || !this.open.delete(path)) return;
+    this.refreshFile(path);
+  }
+
+  /** Applies file events from the editor's watcher (files and folders created, changed, deleted). */
+  applyFileEvents(changes: readonly FileEvent[]): void {
+    for (const { uri, type } of changes) {
+      const path = uriToPath(uri);
+      if (!path) continue;
+      this.reads.delete(path);
+      if (type === 3) {
+        this.disk.deleteTree(path);
+        for (const w of [...this.walked]) if (w === path || w.startsWith(path + '/')) this.walked.delete(w);
+        continue;
+      }
+      let isDir = false;
+      try {
+        isDir = statSync(path).isDirectory();
+      } catch {
+        this.disk.deleteTree(path);
+        continue;
+      }
+      if (isDir) {
+        if (this.insideWorkspace(path)) this.walk(path, 0, { left: MAX_ENTRIES });
+      } else if (this.walked.has(dirOf(path))) {
+        this.refreshFile(path);
+      } else if (this.insideWorkspace(dirOf(path))) {
+        // A file in a folder the walk has not seen (e.g. a new drop-in folder): list that folder.
+        this.walk(dirOf(path), 0, { left: MAX_ENTRIES });
+      }
+    }
+  }
+
+  private refreshFile(path: string): void {
+    if (!this.walked.has(dirOf(path)) || !classifyPath(path)) return;
+    const text = readUnitFile(path);
+    if (text === undefined) this.disk.delete(path);
+    else this.disk.set(path, text);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // UnitIndex
+
+  /** The file at `path`: the open document, else the walked disk, else read now (cached by stat). */
+  private fileAt(path: string): IndexedFile | undefined {
+    const open = this.open.get(path);
+    if (open !== undefined) return { path, text: open, unit: this.trees.tree(path, open) };
+    if (this.walked.has(dirOf(path))) return this.disk.file(path);
+    const text = this.readCached(path);
+    return text === undefined ? undefined : { path, text, unit: this.trees.tree(path, text) };
+  }
+
+  private readCached(path: string): string | undefined {
+    let stamp = '';
+    try {
+      const s = statSync(path);
+      stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
+    } catch {
+      this.reads.delete(path);
+      return undefined;
+    }
+    const cached = this.reads.get(path);
+    if (cached && cached.stamp === stamp) return cached.text;
+    const text = readUnitFile(path);
+    this.reads.set(path, { stamp, text });
+    return text;
+  }
+
+  /** Folders systemd would look in for a unit beside one in `dir` (undefined: the folder is unknown). */
+  private dirsFor(dir: string): string[] | undefined {
+    const d = resolve(dir);
+    if (this.walked.has(d)) return [d];
+    return searchDirs(d);
+  }
+
+  unit(name: string, dir: string): IndexedUnit | undefined | null {
+    const dirs = this.dirsFor(dir);
+    for (const d of dirs ?? [resolve(dir)]) {
+      const file = this.fileAt(joinPath(d, name));
+      if (file) return { ...file, name, dir: d };
+    }
+    return dirs ? undefined : null;
+  }
+
+  dropIns(name: string, dir: string): IndexedFile[] {
+    const byName = new Map<string, IndexedFile>();
+    for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
+      const folder = joinPath(d, `${name}.d`);
+      const names = new Set(this.walked.has(folder) ? this.disk.dropIns(name, d).map((f) => baseOf(f.path)) : listDir(folder));
+      for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
+      for (const n of names) {
+        // The same file name in an earlier (higher-priority) folder wins.
+        if (!n.endsWith('.conf') || n.startsWith('.') || byName.has(n)) continue;
+        const file = this.fileAt(joinPath(folder, n));
+        if (file) byName.set(n, file);
+      }
+    }
+    return [...byName.keys()].sort().map((n) => byName.get(n)!);
+  }
+
+  unitsIn(dir: string, type?: string): IndexedUnit[] {
+    const byName = new Map<string, IndexedUnit>();
+    for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
+      const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : listDir(d));
+      for (const p of this.open.keys()) if (dirOf(p) === d) names.add(baseOf(p));
+      for (const n of names) {
+        const unitType = unitTypeOfName(n);
+        if (!unitType || (type !== undefined && unitType !== type) || byName.has(n)) continue;
+        const file = this.fileAt(joinPath(d, n));
+        if (file) byName.set(n, { ...file, name: n, dir: d });
+      }
+    }
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  named(name: string): IndexedUnit[] {
+    const paths = new Set(this.disk.named(name).map((u) => u.path));
+    for (const p of this.open.keys()) if (baseOf(p) === name) paths.add(p);
+    return [...paths].flatMap((p) => {
+      const file = this.fileAt(p);
+      return file ? [{ ...file, name, dir: dirOf(p) }] : [];
+    });
+  }
+
+  exists(name: string): boolean {
+    if (this.named(name).length) return true;
+    const userDir = join(homedir(), '.config/systemd/user');
+    return [...SYSTEM_UNIT_DIRS, ...USER_UNIT_DIRS, userDir].some((d) => existsSync(joinPath(d, name)));
+  }
+
+  /** Unit file names of the workspace and the open documents (completion of Service=, Requires= …). */
+  unitNames(): string[] {
+    const names = new Set(this.disk.unitNames());
+    for (const p of this.open.keys()) if (classifyPath(p)?.kind === 'unit') names.add(baseOf(p));
+    return [...names].sort();
+  }
+}
+
+/** Do two documents belong to units in the same folder (so that one may change the other's diagnostics)? */
+export function sameUnitFolder(uriA: string, uriB: string): boolean {
+  const a = unitContextFromUri(uriA).unitDir;
+  return a !== undefined && a === unitContextFromUri(uriB).unitDir;
+}

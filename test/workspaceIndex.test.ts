@@ -1,0 +1,86 @@
+/**
+ * The node side of the workspace index on a real folder: what the walk finds (units and drop-ins, not
+ * other files), open documents over the disk, file events (a file, a new drop-in folder, a deleted
+ * folder), units outside the workspace read from the disk as their file changes, and "no telling" for a
+ * folder that does not exist.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkspaceIndex } from '../server/src/node/workspaceIndex';
+import { resolverFromIndex } from '../server/src/service/workspaceIndex';
+
+const base = mkdtempSync(join(tmpdir(), 'sockact-index-'));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+function tree(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+}
+
+const uri = (path: string) => pathToFileURL(path).href;
+
+test('the walk indexes unit files and drop-ins of the workspace, nothing else', () => {
+  const ws = join(base, 'walk');
+  tree(ws, {
+    'units/web.socket': '[Socket]\nListenStream=80\n',
+    'units/web.service': '[Service]\nExecStart=/bin/true\n',
+    'units/web.service.d/20-b.conf': '[Service]\nNice=2\n',
+    'units/web.service.d/10-a.conf': '[Service]\nNice=1\n',
+    'units/web.service.d/notes.txt': 'not a drop-in',
+    'units/README.md': '# units',
+    'node_modules/dep/x.service': '[Service]\nExecStart=/bin/true\n',
+  });
+  const index = new WorkspaceIndex([ws]);
+  const dir = join(ws, 'units');
+  assert.deepEqual(index.unitNames(), ['web.service', 'web.socket']);
+  assert.equal(index.unit('web.service', dir)?.text, '[Service]\nExecStart=/bin/true\n');
+  assert.equal(index.unit('other.service', dir), undefined);
+  assert.deepEqual(index.dropIns('web.service', dir).map((f) => f.path.slice(dir.length + 1)), ['web.service.d/10-a.conf', 'web.service.d/20-b.conf']);
+  assert.deepEqual(index.unitsIn(dir, 'socket').map((u) => u.name), ['web.socket']);
+  assert.deepEqual(index.named('web.socket').map((u) => u.dir), [dir]);
+  assert.equal(index.exists('x.service'), false, 'node_modules is not walked');
+});
+
+test('open documents win over the disk until closed; file events keep the rest current', () => {
+  const ws = join(base, 'events');
+  tree(ws, { 'web.socket': '[Socket]\nListenStream=80\n' });
+  const index = new WorkspaceIndex([ws]);
+  const resolver = resolverFromIndex(index);
+  assert.equal(resolver.unitExists('web.service', ws), false);
+
+  index.openDocument(uri(join(ws, 'web.service')), '[Service]\nExecStart=/bin/editor\n');
+  assert.equal(resolver.readUnit!('web.service', ws), '[Service]\nExecStart=/bin/editor\n');
+  index.closeDocument(uri(join(ws, 'web.service')));
+  assert.equal(resolver.unitExists('web.service', ws), false, 'never saved: gone with the editor');
+
+  writeFileSync(join(ws, 'web.service'), '[Service]\nExecStart=/bin/disk\n');
+  index.applyFileEvents([{ uri: uri(join(ws, 'web.service')), type: 1 }]);
+  assert.equal(resolver.readUnit!('web.service', ws), '[Service]\nExecStart=/bin/disk\n');
+
+  // A drop-in in a folder the walk has never seen.
+  tree(ws, { 'web.socket.d/port.conf': '[Socket]\nListenStream=81\n' });
+  index.applyFileEvents([{ uri: uri(join(ws, 'web.socket.d/port.conf')), type: 1 }]);
+  assert.deepEqual(index.dropIns('web.socket', ws).map((f) => f.text), ['[Socket]\nListenStream=81\n']);
+  // The folder deleted as a whole.
+  rmSync(join(ws, 'web.socket.d'), { recursive: true });
+  index.applyFileEvents([{ uri: uri(join(ws, 'web.socket.d')), type: 3 }]);
+  assert.deepEqual(index.dropIns('web.socket', ws), []);
+});
+
+test('outside the workspace: read from the disk (again when the file changes); a missing folder is "no telling"', () => {
+  const outside = join(base, 'outside');
+  tree(outside, { 'db.socket': '[Socket]\nListenStream=5432\n', 'db.service': '[Service]\nExecStart=/bin/a\n' });
+  const index = new WorkspaceIndex([join(base, 'walk')]);
+  assert.equal(index.unit('db.service', outside)?.text, '[Service]\nExecStart=/bin/a\n');
+  writeFileSync(join(outside, 'db.service'), '[Service]\nExecStart=/bin/bb\n');
+  assert.equal(index.unit('db.service', outside)?.text, '[Service]\nExecStart=/bin/bb\n');
+  assert.deepEqual(index.unitsIn(outside).map((u) => u.name), ['db.service', 'db.socket']);
+  assert.equal(index.unit('db.service', join(base, 'no-such-folder')), null);
+  assert.equal(resolverFromIndex(index).unitExists('db.service', join(base, 'no-such-folder')), undefined);
+});
