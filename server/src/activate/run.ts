@@ -10,7 +10,8 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createFileResolver, decodeUnitBytes } from '../node/fileResolver';
+import { decodeUnitBytes } from '../node/fileResolver';
+import { WorkspaceIndex } from '../node/workspaceIndex';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
@@ -142,12 +143,15 @@ export async function runActivate(args: string[]): Promise<number> {
     log(`${options.unit}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read'}`);
     return 2;
   }
-  const service = createLanguageService({ resolver: createFileResolver() });
+  // The same reading as `sockact lint`: the unit with its drop-ins and partners (the workspace index).
+  const service = createLanguageService({ index: new WorkspaceIndex() });
   const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
   const document = TextDocument.create(pathToFileURL(resolve(options.unit)).href, 'systemd-unit-file', 1, text);
   const diagnostics = service.doValidation(document, service.parse(document), { systemdVersion });
-  // A program given after -- stands in for the service, so a missing service file does not stop the run.
-  const blocking = (d: (typeof diagnostics)[number]) => (d.severity ?? 1) === 1 && !(options.command && d.code === 'missing-service');
+  // A program given after -- stands in for the service, so what systemd would say about the service file
+  // (missing, not a template, refused) does not stop the run.
+  const aboutService = new Set(['missing-service', 'accept-needs-template', 'paired-service-refused']);
+  const blocking = (d: (typeof diagnostics)[number]) => (d.severity ?? 1) === 1 && !(options.command && aboutService.has(String(d.code)));
   if (diagnostics.some(blocking)) {
     for (const d of diagnostics) {
       process.stdout.write(`${options.unit}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity ?? 1]} ${String(d.code)} ${d.message}\n`);

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createFileResolver } from '../node/fileResolver';
+import { WorkspaceIndex } from '../node/workspaceIndex';
 import { createLanguageService } from '../service/languageService';
 import { unifiedDiff } from './diff';
 import { TargetError, type CommandResult, type Target } from './target';
@@ -23,7 +23,7 @@ export interface LintReport {
 
 /** The project's own diagnostics for every file that would be deployed (errors = systemd would refuse). */
 export function lintUnits(units: UnitSet, options: { systemdVersion?: number; scope?: 'system' | 'user' } = {}): LintReport {
-  const service = createLanguageService({ resolver: createFileResolver() });
+  const service = createLanguageService({ index: new WorkspaceIndex() });
   const lines: string[] = [];
   let errors = 0;
   for (const f of units.files) {
