@@ -36,8 +36,12 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     outputChannel: output,
     synchronize: {
       configurationSection: 'sockact',
-      // Unit names in the workspace feed completion of Service=, Requires=, WantedBy= …
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
+      // Unit names in the workspace feed completion of Service=, Requires=, WantedBy= …; unit files and
+      // drop-ins feed go to definition, references and rename.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
+        vscode.workspace.createFileSystemWatcher('**/*.d/*.conf'),
+      ],
     },
   };
   return new LanguageClient('sockact', 'Socket Activation (systemd units)', serverOptions, clientOptions);

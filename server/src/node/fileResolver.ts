@@ -13,7 +13,7 @@ const SYSTEM_UNIT_DIRS = [
 ];
 
 /** Folders to look in for units next to one in `unitDir`; undefined when the folder itself is gone. */
-function searchDirs(unitDir: string): string[] | undefined {
+export function searchDirs(unitDir: string): string[] | undefined {
   const dir = resolve(unitDir);
   if (!existsSync(dir)) return undefined;
   return SYSTEM_UNIT_DIRS.includes(dir) ? SYSTEM_UNIT_DIRS : [dir];
