@@ -5,12 +5,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { CodeAction, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-types';
+import type {
+  CodeAction, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink, WorkspaceEdit,
+} from 'vscode-languageserver-types';
 
 interface PublishDiagnosticsParams {
   uri: string;
@@ -24,6 +26,8 @@ after(() => rmSync(workspace, { recursive: true, force: true }));
 
 interface Session {
   connection: MessageConnection;
+  /** What the server answered to initialize. */
+  capabilities: Record<string, unknown>;
   statuses: unknown[];
   diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): Promise<void>;
@@ -31,7 +35,7 @@ interface Session {
 }
 
 /** Starts `sockact lsp --stdio`, initializes it with the given settings, and waits until it has read them. */
-async function startServer(settings: Record<string, unknown>, rootUri: string | null = null): Promise<Session> {
+async function startServer(settings: Record<string, unknown>, rootUri: string | null = null, clientCapabilities: Record<string, unknown> = {}): Promise<Session> {
   const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published: PublishDiagnosticsParams[] = [];
@@ -52,7 +56,7 @@ async function startServer(settings: Record<string, unknown>, rootUri: string | 
   const init = (await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
-    capabilities: { workspace: { configuration: true } },
+    capabilities: { ...clientCapabilities, workspace: { configuration: true, ...(clientCapabilities.workspace as object | undefined) } },
   })) as { capabilities: Record<string, unknown> };
   for (const provider of ['textDocumentSync', 'completionProvider', 'hoverProvider', 'codeActionProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'documentLinkProvider']) {
     assert.ok(init.capabilities[provider], provider);
@@ -62,6 +66,7 @@ async function startServer(settings: Record<string, unknown>, rootUri: string | 
   await settingsRead;
   return {
     connection,
+    capabilities: init.capabilities,
     statuses,
     // The server may publish a document more than once (e.g. again after reading the settings), so wait
     // for the newest publication of the version we want.
@@ -151,5 +156,92 @@ test('every advertised feature answers over stdio, with workspace units in compl
 
   const links = (await server.connection.sendRequest('textDocument/documentLink', { textDocument })) as DocumentLink[];
   assert.deepEqual(links.map((l) => l.target), ['https://www.freedesktop.org/software/systemd/man/latest/systemd.socket.html']);
+  assert.equal(await server.close(), 0);
+});
+
+test('navigation over stdio: definition, references, rename and willRenameFiles on files in the workspace', async () => {
+  const folder = join(workspace, 'nav');
+  mkdirSync(join(folder, 'api.service.d'), { recursive: true });
+  const files: Record<string, string> = {
+    'api.socket': '[Socket]\nListenStream=8080\n\n[Install]\nWantedBy=sockets.target\n',
+    'api.service': '[Unit]\nDescription=api\n[Service]\nExecStart=/usr/bin/api\n',
+    'api.service.d/env.conf': '[Service]\nEnvironment=A=1\n',
+    'worker.service': '[Unit]\nAfter=api.service\nWants=api.service\n[Service]\nExecStart=/usr/bin/worker\n',
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  const uri = (name: string) => pathToFileURL(join(folder, name)).href;
+  // A client that takes LocationLinks and applies file renames, like VS Code (but without willRename of its own).
+  const server = await startServer({ systemdVersion: 258 }, pathToFileURL(folder).href, {
+    textDocument: { definition: { linkSupport: true }, rename: { prepareSupport: true } },
+    workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } },
+  });
+  for (const provider of ['definitionProvider', 'referencesProvider', 'renameProvider']) assert.ok(server.capabilities[provider], provider);
+  const willRename = (server.capabilities.workspace as { fileOperations?: { willRename?: { filters: { pattern: { glob: string; matches?: string } }[] } } } | undefined)?.fileOperations?.willRename;
+  assert.deepEqual(willRename?.filters.map((f) => [f.pattern.glob, f.pattern.matches]), [
+    ['**/*.{socket,service,timer,path,mount,automount,swap,target,slice}', 'file'],
+    ['**/*.{socket,service,timer,path,mount,automount,swap,target,slice}.d', 'folder'],
+  ]);
+
+  await server.open(uri('worker.service'), files['worker.service']);
+  await server.diagnosticsFor(uri('worker.service'), 1);
+  const textDocument = { uri: uri('worker.service') };
+  // Definition of "api.service" in After= (line 1, on the "s" of service): the file on disk.
+  const links = (await server.connection.sendRequest('textDocument/definition', { textDocument, position: { line: 1, character: 12 } })) as LocationLink[];
+  assert.deepEqual(links.map((l) => [l.targetUri, l.originSelectionRange]), [[uri('api.service'), { start: { line: 1, character: 6 }, end: { line: 1, character: 17 } }]]);
+  const none = (await server.connection.sendRequest('textDocument/definition', { textDocument, position: { line: 4, character: 12 } })) as LocationLink[];
+  assert.deepEqual(none, []);
+
+  const refs = (await server.connection.sendRequest('textDocument/references', { textDocument, position: { line: 2, character: 8 }, context: { includeDeclaration: false } })) as Location[];
+  assert.deepEqual(refs.map((l) => [l.uri, l.range.start.line]).sort(), [[uri('api.socket'), 0], [uri('worker.service'), 1], [uri('worker.service'), 2]]);
+
+  const prepared = (await server.connection.sendRequest('textDocument/prepareRename', { textDocument, position: { line: 2, character: 8 } })) as { placeholder: string };
+  assert.equal(prepared.placeholder, 'api.service');
+  const renamed = (await server.connection.sendRequest('textDocument/rename', { textDocument, position: { line: 2, character: 8 }, newName: 'backend.service' })) as WorkspaceEdit;
+  const ops = (renamed.documentChanges ?? []).map((c) => ('kind' in c ? `${c.kind} ${(c as { oldUri: string }).oldUri.split('/').pop()}` : `edit ${c.textDocument.uri.split('/').pop()}`));
+  assert.deepEqual(ops, ['edit worker.service', 'edit api.socket', 'rename api.service', 'rename api.service.d']);
+  await assert.rejects(
+    server.connection.sendRequest('textDocument/rename', { textDocument, position: { line: 2, character: 8 }, newName: 'backend.socket' }),
+    /must keep ".service"/,
+  );
+
+  // The file renamed in the editor: the server rewrites the references and keeps the socket paired.
+  const edit = (await server.connection.sendRequest('workspace/willRenameFiles', {
+    files: [{ oldUri: uri('api.service'), newUri: uri('backend.service') }],
+  })) as WorkspaceEdit;
+  const changes = edit.documentChanges ?? [];
+  const editOf = (name: string) => changes.find((c) => 'textDocument' in c && c.textDocument.uri === uri(name)) as { edits: { newText: string }[] } | undefined;
+  assert.deepEqual(editOf('worker.service')?.edits.map((e) => e.newText), ['backend.service', 'backend.service']);
+  assert.deepEqual(editOf('api.socket')?.edits.map((e) => e.newText), ['Service=backend.service\n']);
+  assert.ok(changes.some((c) => 'kind' in c && c.kind === 'rename' && c.newUri === uri('backend.service.d')));
+  assert.equal(await server.connection.sendRequest('workspace/willRenameFiles', { files: [{ oldUri: uri('api.service'), newUri: uri('api.service.bak') }] }), null);
+
+  // Add sandboxing on the [Service] section of an open service.
+  const sandboxed = (await server.connection.sendRequest('textDocument/codeAction', {
+    textDocument,
+    range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } },
+    context: { diagnostics: [] },
+  })) as CodeAction[];
+  assert.ok(sandboxed.some((a) => a.title === 'Add sandboxing' && a.kind === 'refactor.rewrite'), JSON.stringify(sandboxed.map((a) => a.title)));
+  assert.equal(await server.close(), 0);
+});
+
+test('navigation over stdio: Locations for a client without link support; VS Code-like clients rename the file only', async () => {
+  const folder = join(workspace, 'nav2');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'db.service'), '[Service]\nExecStart=/usr/bin/db\n');
+  const text = '[Unit]\nRequires=db.service\n[Service]\nExecStart=/usr/bin/app\n';
+  writeFileSync(join(folder, 'app.service'), text);
+  const server = await startServer({ systemdVersion: 258 }, pathToFileURL(folder).href, {
+    workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['rename'] }, fileOperations: { willRename: true } },
+  });
+  assert.equal(server.capabilities.renameProvider, true, 'no prepareSupport announced');
+  const app = pathToFileURL(join(folder, 'app.service')).href;
+  await server.open(app, text);
+  await server.diagnosticsFor(app, 1);
+  const locations = (await server.connection.sendRequest('textDocument/definition', { textDocument: { uri: app }, position: { line: 1, character: 10 } })) as Location[];
+  assert.deepEqual(locations, [{ uri: pathToFileURL(join(folder, 'db.service')).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
+  const renamed = (await server.connection.sendRequest('textDocument/rename', { textDocument: { uri: app }, position: { line: 1, character: 10 }, newName: 'pg.service' })) as WorkspaceEdit;
+  // The client will ask willRenameFiles for this rename, which brings the reference edits.
+  assert.deepEqual(renamed.documentChanges, [{ kind: 'rename', oldUri: pathToFileURL(join(folder, 'db.service')).href, newUri: pathToFileURL(join(folder, 'pg.service')).href }]);
   assert.equal(await server.close(), 0);
 });

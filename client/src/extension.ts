@@ -38,8 +38,9 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     outputChannel: output,
     synchronize: {
       configurationSection: 'sockact',
-      // The server's workspace index: unit names for completion, and the partner units and drop-ins a
-      // socket and its service are checked against (a new foo.service clears foo.socket's missing-service).
+      // The server's workspace index: unit names for completion, the partner units and drop-ins a socket and
+      // its service are checked against (a new foo.service clears foo.socket's missing-service), and the
+      // files go to definition, references and rename work on.
       fileEvents: [
         vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}'),
         vscode.workspace.createFileSystemWatcher('**/*.{socket,service,timer,path,mount,automount,swap,target,slice}.d/*.conf'),

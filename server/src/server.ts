@@ -4,7 +4,9 @@
  */
 import {
   createConnection,
+  LSPErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -14,8 +16,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { detectSystemdVersion, resolveSystemdVersion } from './node/systemdVersion';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
+import { WorkspaceUnitFiles } from './node/unitFiles';
 import { CODE_ACTION_KINDS } from './service/codeActions';
-import { createLanguageService, type ServiceSettings } from './service/languageService';
+import { createLanguageService, RenameError, type RenameCapabilities, type ServiceSettings } from './service/languageService';
+import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
@@ -29,6 +33,10 @@ let settings: ServiceSettings = { systemdVersion: resolveSystemdVersion('auto', 
 let versionSource: 'setting' | 'local' | 'newest' = detectSystemdVersion() ? 'local' : 'newest';
 let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
+let definitionLinks = false;
+let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillRename: false };
+/** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
+const unitFiles = new WorkspaceUnitFiles(() => workspaceFolders, { all: () => documents.all(), unitOf, parse: (d) => service.parse(d) });
 
 /** Parse once per document version; every feature reuses the tree. */
 function unitOf(document: TextDocument): UnitFile {
@@ -88,6 +96,12 @@ connection.onInitialize((params) => {
   workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
   index.setFolders(workspaceFolders);
   rescanWorkspaceUnits();
+  const client = params.capabilities;
+  definitionLinks = client.textDocument?.definition?.linkSupport === true;
+  renameCapabilities = {
+    canRenameFiles: client.workspace?.workspaceEdit?.documentChanges === true && (client.workspace.workspaceEdit.resourceOperations ?? []).includes('rename'),
+    sendsWillRename: client.workspace?.fileOperations?.willRename === true,
+  };
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -98,6 +112,11 @@ connection.onInitialize((params) => {
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
+      // The client asks before it renames a unit file (or drop-in folder), so references can follow.
+      workspace: { fileOperations: { willRename: { filters: [...UNIT_FILE_RENAME_FILTERS] } } },
     },
     serverInfo: { name: 'sockact', version: '0.1.0' },
   };
@@ -119,6 +138,7 @@ connection.onDidChangeConfiguration(async () => {
 connection.onDidChangeWatchedFiles((params) => {
   index.applyFileEvents(params.changes);
   rescanWorkspaceUnits();
+  unitFiles.invalidate();
   // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
   documents.all().forEach(validate);
 });
@@ -156,6 +176,30 @@ connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, [], (d, u) =
 connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, [], (d, u) => service.getFoldingRanges(d, u)));
 connection.onDocumentLinks((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentLinks(d, u, settings)));
 connection.onCodeLens((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findCodeLenses(d, u)));
+connection.onDefinition((p) =>
+  withDocument(p.textDocument.uri, [], (d, u) => {
+    const links = service.findDefinition(d, u, p.position, unitFiles);
+    return definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+  }),
+);
+connection.onReferences((p) =>
+  withDocument(p.textDocument.uri, [], (d, u) => service.findReferences(d, u, p.position, p.context.includeDeclaration, unitFiles)),
+);
+connection.onPrepareRename((p) => withDocument(p.textDocument.uri, null, (d, u) => service.prepareRename(d, u, p.position, unitFiles)));
+connection.onRenameRequest((p) =>
+  withDocument(p.textDocument.uri, null, (d, u) => {
+    try {
+      return service.doRename(d, u, p.position, p.newName, unitFiles, renameCapabilities);
+    } catch (e) {
+      if (e instanceof RenameError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
+      throw e;
+    }
+  }),
+);
+connection.workspace.onWillRenameFiles((p) => {
+  unitFiles.invalidate(); // the files may be new since the last walk
+  return service.willRenameFiles(p.files, unitFiles, renameCapabilities);
+});
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

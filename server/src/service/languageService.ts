@@ -4,13 +4,15 @@
  * Parse once (parse()), then hand the same tree to every feature.
  */
 import type {
-  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range,
+  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink,
+  Position, Range, WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCatalog, type DirectiveCatalog } from './catalog';
 import { doCodeActions } from './codeActions';
 import { findCodeLenses } from './codeLens';
 import { doComplete } from './completion';
+import { findDefinition } from './definition';
 import { computeDiagnostics } from './diagnostics';
 import type { UnitResolver, ValidationSettings } from './diagnostics/types';
 import type { FeatureContext } from './featureContext';
@@ -18,9 +20,13 @@ import { getFoldingRanges } from './folding';
 import { doHover } from './hover';
 import { findDocumentLinks } from './links';
 import { parseUnit, type UnitFile } from './parser';
+import { findReferences } from './references';
+import { doUnitRename, prepareUnitRename, willRenameUnitFiles, type RenameCapabilities } from './rename';
+import { sandboxingActions } from './sandboxing';
 import { findDocumentSymbols } from './symbols';
 import { unitContextFromUri, uriToPath, type UnitContext } from './unitContext';
 import { doPairCodeActions } from './codeActionsPair';
+import type { UnitFileSet } from './unitReferences';
 import { resolverFromIndex, type UnitIndex } from './workspaceIndex';
 
 export interface LanguageServiceOptions {
@@ -55,6 +61,16 @@ export interface LanguageService {
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
   /** "Run with Socket Activation" on a .socket unit's [Socket] header. */
   findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[];
+  /** The unit file a unit name in a value stands for (`files`: the workspace's unit files). */
+  findDefinition(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): LocationLink[];
+  /** Every place that names the unit under the cursor (or the file's own unit), implicit socket/timer/path pairs included. */
+  findReferences(document: TextDocument, unit: UnitFile, position: Position, includeDeclaration: boolean, files: UnitFileSet): Location[];
+  /** The part of a unit name in a value that a rename changes; null where nothing can be renamed. */
+  prepareRename(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): { range: Range; placeholder: string } | null;
+  /** Renames the unit named under the cursor (its file too); throws a RenameError saying why it cannot. */
+  doRename(document: TextDocument, unit: UnitFile, position: Position, newName: string, files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit;
+  /** workspace/willRenameFiles: rewrites the references to renamed unit files; null when nothing needs to change. */
+  willRenameFiles(renames: readonly { oldUri: string; newUri: string }[], files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit | null;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -91,16 +107,29 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     doHover: (document, unit, position, settings) => doHover(document, unit, position, featureContext(document, settings)),
     doCodeActions(document, unit, range, diagnostics, settings) {
       const ctx = featureContext(document, settings);
-      return [...doCodeActions(document, unit, range, diagnostics, ctx), ...doPairCodeActions(document, unit, range, diagnostics, ctx)];
+      return [
+        ...doCodeActions(document, unit, range, diagnostics, ctx),
+        ...doPairCodeActions(document, unit, range, diagnostics, ctx),
+        ...sandboxingActions(document, unit, range, ctx),
+      ];
     },
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
     findCodeLenses: (document, unit) => findCodeLenses(document, unit),
+    findDefinition: (document, unit, position, files) => findDefinition(document, unit, position, files, catalog),
+    findReferences: (document, unit, position, includeDeclaration, files) =>
+      findReferences(document, unit, position, includeDeclaration, files, catalog),
+    prepareRename: (document, unit, position, files) => prepareUnitRename(document, unit, position, files, catalog),
+    doRename: (document, unit, position, newName, files, capabilities) =>
+      doUnitRename(document, unit, position, newName, files, catalog, capabilities),
+    willRenameFiles: (renames, files, capabilities) => willRenameUnitFiles(renames, files, catalog, capabilities),
   };
 }
 
 export type { UnitResolver, ValidationSettings } from './diagnostics/types';
 export type { UnitIndex } from './workspaceIndex';
+export type { UnitFileSet, UnitSource } from './unitReferences';
+export { RenameError, type RenameCapabilities } from './rename';
 export type { DiagnosticCode, Severity } from './diagnostics/codes';
 export { DIAGNOSTIC_CODES } from './diagnostics/codes';

@@ -1,0 +1,344 @@
+/**
+ * What navigation (definition, references, rename) shares: where a unit names another one, and which
+ * file such a name stands for.
+ *
+ * A unit names another in the value of a directive whose parser takes unit names (the same parsers
+ * unit-name completion knows: Service=, Sockets=, the [Unit] dependencies, Unit= of timers and paths,
+ * Slice=, Also= and the [Install] lists). A name stands for a file the way systemd finds it: the file of
+ * that name beside the naming unit first (systemd loads every unit of a folder from the same search
+ * path), else any file of that name in the workspace. An instance "foo@bar.service" whose own file does
+ * not exist is loaded from its template "foo@.service". Names with specifiers ("%N.service") are only
+ * known once systemd expands them and are left alone, except an instance whose specifiers sit after the
+ * "@" ("foo@%i.service"): its template is known.
+ *
+ * Pure: the files come in through UnitFileSet, which the host (the server) fills from the workspace.
+ */
+import { Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DirectiveCatalog } from './catalog';
+import { unitListInfo, type UnitListInfo } from './completionUnits';
+import { firstLineSpan, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
+import { unitContextFromUri, unitPrefix, uriToPath, withSuffix } from './unitContext';
+import { parseBoolean } from './values';
+import { unitNameForm, unitTypeOf } from './values/unitName';
+
+/** A unit file (or drop-in) with its parsed tree. */
+export interface UnitSource {
+  uri: string;
+  document: TextDocument;
+  unit: UnitFile;
+}
+
+/** The unit files navigation may look at; the server walks the workspace folders for them. */
+export interface UnitFileSet {
+  /** Every unit file and drop-in (`foo.service.d/*.conf`) known, as URIs (open documents included). */
+  uris(): readonly string[];
+  /** The document and tree of a file (open documents win over the disk); undefined when unreadable. */
+  get(uri: string): UnitSource | undefined;
+  /**
+   * URI of the unit systemd would find beside a unit in `unitDir` when the workspace has none there (a
+   * unit opened from /etc/systemd/system sees /usr/lib/systemd/system too). Optional: the disk is the
+   * host's business.
+   */
+  locate?(unitName: string, unitDir: string): string | undefined;
+}
+
+/** A unit name written in the value of a directive that takes unit names. */
+export interface UnitNameOccurrence {
+  source: UnitSource;
+  section: Section;
+  entry: Entry;
+  /** The name as written (one layer of quotes dropped). */
+  name: string;
+  /** Document offsets of the name. */
+  span: Span;
+  /** False when the name holds specifiers systemd expands first ("foo@%i.service"). */
+  literal: boolean;
+  /** For an instance ("foo@bar.service", "foo@%i.service"): the template its file falls back to. */
+  template?: string;
+  /** For an instance: the document span of the part before "@". */
+  prefixSpan?: Span;
+}
+
+/** A unit that starts another one without naming it: foo.socket, foo.timer and foo.path start foo.service. */
+export interface ImplicitTrigger {
+  source: UnitSource;
+  /** The unit it starts: foo.service, or foo@.service for a socket with Accept=yes. */
+  partner: string;
+  /** The directive that would name the partner explicitly: Service= in [Socket], Unit= in [Timer]/[Path]. */
+  section: 'Socket' | 'Timer' | 'Path';
+  key: 'Service' | 'Unit';
+  /** The section header (where the implicit reference is shown), else the first line. */
+  span: Span;
+}
+
+const TRIGGER_SECTIONS: Partial<Record<string, { section: 'Socket' | 'Timer' | 'Path'; key: 'Service' | 'Unit' }>> = {
+  socket: { section: 'Socket', key: 'Service' },
+  timer: { section: 'Timer', key: 'Unit' },
+  path: { section: 'Path', key: 'Unit' },
+};
+
+/** File-system identity of a URI: clients percent-encode differently ("@" vs "%40"), paths do not differ. */
+export function uriKey(uri: string): string {
+  return uriToPath(uri) ?? uri;
+}
+
+export function sameUri(a: string, b: string): boolean {
+  return a === b || uriKey(a) === uriKey(b);
+}
+
+/** The last path segment of a URI, decoded. */
+export function uriBaseName(uri: string): string {
+  const key = uriKey(uri).replace(/\/+$/, '');
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The URI of a sibling file: same folder, another name. */
+export function siblingUri(uri: string, name: string): string {
+  const trimmed = uri.replace(/\/+$/, '');
+  return trimmed.slice(0, trimmed.lastIndexOf('/') + 1) + encodeURIComponent(name);
+}
+
+export function rangeOf(document: TextDocument, span: Span): Range {
+  return Range.create(document.positionAt(span.start), document.positionAt(span.end));
+}
+
+interface NameShape {
+  literal: boolean;
+  template?: string;
+  /** Length of the part before "@" (instances only). */
+  prefixLength?: number;
+}
+
+/** What a written name is: a literal unit name (plain, template, instance), an instance with specifiers, or neither. */
+function shapeOf(name: string): NameShape | undefined {
+  if (!name.includes('%')) {
+    const form = unitNameForm(name);
+    if (form === undefined) return undefined;
+    if (form !== 'instance') return { literal: true };
+    const at = name.indexOf('@');
+    return { literal: true, template: `${name.slice(0, at + 1)}${name.slice(name.lastIndexOf('.'))}`, prefixLength: at };
+  }
+  // Specifiers: only an instance whose prefix and type are written out has a known template.
+  const at = name.indexOf('@');
+  const dot = name.lastIndexOf('.');
+  if (at <= 0 || dot < at) return undefined;
+  const template = `${name.slice(0, at + 1)}${name.slice(dot)}`;
+  if (template.includes('%') || unitNameForm(template) !== 'template') return undefined;
+  return { literal: false, template, prefixLength: at };
+}
+
+/** Blank-separated words of a value with their offsets; one layer of matching quotes is dropped. */
+function wordsOf(value: string, info: UnitListInfo): { text: string; start: number; end: number }[] {
+  if (!info.isList) {
+    // A single-name directive reads the whole value: blanks in it make it no unit name at all.
+    return value === '' || /\s/.test(value) ? [] : [{ text: value, start: 0, end: value.length }];
+  }
+  const words: { text: string; start: number; end: number }[] = [];
+  for (const m of value.matchAll(/\S+/g)) {
+    let start = m.index;
+    let end = start + m[0].length;
+    const first = value[start];
+    if ((first === '"' || first === "'") && end - start >= 2 && value[end - 1] === first) {
+      start++;
+      end--;
+    }
+    if (end > start) words.push({ text: value.slice(start, end), start, end });
+  }
+  return words;
+}
+
+/** Every unit name written in a file, in document order (sections its unit type does not read are skipped). */
+export function occurrencesIn(source: UnitSource, catalog: DirectiveCatalog): UnitNameOccurrence[] {
+  const context = unitContextFromUri(source.uri);
+  const read = context.unitType ? catalog.sectionsFor(context.unitType) : undefined;
+  const found: UnitNameOccurrence[] = [];
+  for (const section of source.unit.sections) {
+    if (read && !read.includes(section.name)) continue;
+    for (const entry of section.entries) {
+      const def = catalog.lookup(section.name, entry.key);
+      const info = def && unitListInfo(section.name, def.parser);
+      if (!info) continue;
+      for (const word of wordsOf(entry.value, info)) {
+        const shape = shapeOf(word.text);
+        if (!shape) continue;
+        const occurrence: UnitNameOccurrence = {
+          source, section, entry, name: word.text, span: valueRangeToSpan(entry, word.start, word.end), literal: shape.literal,
+        };
+        if (shape.template !== undefined && shape.prefixLength !== undefined) {
+          occurrence.template = shape.template;
+          occurrence.prefixSpan = valueRangeToSpan(entry, word.start, word.start + shape.prefixLength);
+        }
+        found.push(occurrence);
+      }
+    }
+  }
+  return found;
+}
+
+/** The unit name under a document offset (its last character counts too, as editors put the cursor after a word). */
+export function occurrenceAt(source: UnitSource, offset: number, catalog: DirectiveCatalog): UnitNameOccurrence | undefined {
+  return occurrencesIn(source, catalog).find((o) => o.span.start <= offset && offset <= o.span.end);
+}
+
+/** The folder whose units a file sees by name (for a drop-in: the folder of the unit it extends). */
+export function unitDirOf(uri: string): string | undefined {
+  return unitContextFromUri(uri).unitDir;
+}
+
+/**
+ * The files of a UnitFileSet by unit name, built once per request. `current` (the document the request
+ * is about) replaces the set's copy of it, or joins the set when it is not in it (an unsaved file);
+ * `extraUris` join the set too (files the set has not seen yet).
+ */
+export class UnitIndex {
+  private readonly units = new Map<string, string[]>();
+  private readonly dropIns = new Map<string, string[]>();
+  private readonly sources = new Map<string, UnitSource | undefined>();
+  private readonly located = new Map<string, string | undefined>();
+  private readonly all: string[] = [];
+  private occurrenceCache?: UnitNameOccurrence[];
+
+  constructor(
+    private readonly files: UnitFileSet,
+    readonly catalog: DirectiveCatalog,
+    current?: UnitSource,
+    extraUris: readonly string[] = [],
+  ) {
+    const seen = new Set<string>();
+    const add = (uri: string) => {
+      const key = uriKey(uri);
+      if (seen.has(key)) return;
+      seen.add(key);
+      this.all.push(uri);
+      const context = unitContextFromUri(uri);
+      if (!context.unitName || context.unitDir === undefined) return;
+      const map = context.isDropIn ? this.dropIns : this.units;
+      const mapKey = context.isDropIn ? `${context.unitDir}\0${context.unitName}` : context.unitName;
+      map.set(mapKey, [...(map.get(mapKey) ?? []), uri]);
+    };
+    if (current) {
+      this.sources.set(uriKey(current.uri), current);
+      add(current.uri);
+    }
+    for (const uri of files.uris()) add(uri);
+    for (const uri of extraUris) add(uri);
+    // systemd reads drop-ins in the order of their file names.
+    for (const list of this.dropIns.values()) list.sort((a, b) => uriBaseName(a).localeCompare(uriBaseName(b)));
+  }
+
+  /** Every file of the set (and the current document), each once. */
+  uris(): readonly string[] {
+    return this.all;
+  }
+
+  source(uri: string): UnitSource | undefined {
+    const key = uriKey(uri);
+    if (!this.sources.has(key)) this.sources.set(key, this.files.get(uri));
+    return this.sources.get(key);
+  }
+
+  /** Unit files (not drop-ins) of this name anywhere in the set. */
+  filesNamed(name: string): readonly string[] {
+    return this.units.get(name) ?? [];
+  }
+
+  /** Drop-ins of a unit in a folder (`dir/name.d/*.conf`), in the order systemd applies them. */
+  dropInsOf(unitDir: string, name: string): readonly string[] {
+    return this.dropIns.get(`${unitDir}\0${name}`) ?? [];
+  }
+
+  /** The file systemd would load for `name` seen from a unit in `fromDir`: beside it, else on its search path. */
+  resolveBeside(fromDir: string | undefined, name: string): string[] {
+    if (fromDir === undefined) return [];
+    const beside = this.filesNamed(name).filter((u) => unitDirOf(u) === fromDir);
+    if (beside.length) return beside;
+    const key = `${fromDir}\0${name}`;
+    // The host may look on disk: once per folder and name within a request.
+    if (!this.located.has(key)) this.located.set(key, this.files.locate?.(name, fromDir));
+    const located = this.located.get(key);
+    return located ? [located] : [];
+  }
+
+  /** Files a name stands for, seen from a unit in `fromDir`: beside it, else anywhere in the workspace. */
+  resolve(fromDir: string | undefined, name: string): string[] {
+    const beside = this.resolveBeside(fromDir, name);
+    return beside.length ? beside : [...this.filesNamed(name)];
+  }
+
+  /** Files an occurrence stands for: its own name, else (an instance) its template. */
+  resolveOccurrence(occurrence: UnitNameOccurrence): string[] {
+    return this.resolveNamed(occurrence).uris;
+  }
+
+  /** Like resolveOccurrence(), with the unit name that was found: the name as written, or its template. */
+  resolveNamed(occurrence: UnitNameOccurrence): { name: string; uris: string[] } {
+    const fromDir = unitDirOf(occurrence.source.uri);
+    const own = occurrence.literal ? this.resolve(fromDir, occurrence.name) : [];
+    if (own.length || occurrence.template === undefined) return { name: occurrence.name, uris: own };
+    // Specifiers ("foo@%i.service") or a missing instance file: the template's file is loaded.
+    const viaTemplate = this.resolve(fromDir, occurrence.template);
+    if (viaTemplate.length || !occurrence.literal) return { name: occurrence.template, uris: viaTemplate };
+    return { name: occurrence.name, uris: [] };
+  }
+
+  /** Every unit name written anywhere in the set. */
+  occurrences(): readonly UnitNameOccurrence[] {
+    if (!this.occurrenceCache) {
+      this.occurrenceCache = [];
+      for (const uri of this.all) {
+        const source = this.source(uri);
+        if (source) this.occurrenceCache.push(...occurrencesIn(source, this.catalog));
+      }
+    }
+    return this.occurrenceCache;
+  }
+
+  /** Unit files (not drop-ins) of the set. */
+  unitFiles(): string[] {
+    return this.all.filter((u) => {
+      const context = unitContextFromUri(u);
+      return !context.isDropIn && context.unitName !== undefined;
+    });
+  }
+
+  /**
+   * The unit a socket, timer or path starts without naming it, or undefined when it names one (Service=
+   * or Unit=, in the file or one of its drop-ins: the last non-empty assignment wins, an empty one resets).
+   */
+  implicitTrigger(uri: string): ImplicitTrigger | undefined {
+    const context = unitContextFromUri(uri);
+    const trigger = context.unitType && TRIGGER_SECTIONS[context.unitType];
+    if (!trigger || context.isDropIn || !context.unitName || context.unitDir === undefined) return undefined;
+    const source = this.source(uri);
+    if (!source) return undefined;
+    let named = '';
+    let accept = false;
+    for (const file of [uri, ...this.dropInsOf(context.unitDir, context.unitName)]) {
+      const unit = file === uri ? source.unit : this.source(file)?.unit;
+      for (const section of unit?.sections ?? []) {
+        if (section.name !== trigger.section) continue;
+        for (const entry of section.entries) {
+          if (entry.key === trigger.key) named = entry.value;
+          if (trigger.key === 'Service' && entry.key === 'Accept') accept = parseBoolean(entry.value) === true;
+        }
+      }
+    }
+    if (named !== '') return undefined;
+    const name = context.unitName;
+    // Accept=yes starts one instance of foo@.service per connection (socket_instantiate_service()).
+    const partner = accept ? `${unitPrefix(name)}@.service` : withSuffix(name, '.service');
+    const header = source.unit.sections.find((s) => s.name === trigger.section);
+    return { source, partner, ...trigger, span: header ? header.headerSpan : firstLineSpan(source.unit) };
+  }
+}
+
+/** True when a name written in a value is the given unit name, or an instance of it when it is a template. */
+export function namesUnit(occurrence: UnitNameOccurrence, unitName: string): boolean {
+  return (occurrence.literal && occurrence.name === unitName) || occurrence.template === unitName;
+}
+
+/** The type suffix of a unit name, ".service" for "foo.service"; undefined for other names. */
+export function typeSuffixOf(name: string): string | undefined {
+  return unitTypeOf(name) ? name.slice(name.lastIndexOf('.')) : undefined;
+}
