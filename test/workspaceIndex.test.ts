@@ -84,3 +84,15 @@ test('outside the workspace: read from the disk (again when the file changes); a
   assert.equal(index.unit('db.service', join(base, 'no-such-folder')), null);
   assert.equal(resolverFromIndex(index).unitExists('db.service', join(base, 'no-such-folder')), undefined);
 });
+
+test('a unit written to a walked folder is found before any file event arrives (the editor\'s watcher lags)', () => {
+  const ws = join(base, 'lag');
+  tree(ws, { 'units/ui.socket': '[Socket]\nListenStream=127.0.0.1:9000\n' });
+  const index = new WorkspaceIndex([ws]);
+  const dir = join(ws, 'units');
+  assert.equal(index.unit('ui.service', dir), undefined);
+  // Written behind the index's back: no applyFileEvents call.
+  writeFileSync(join(dir, 'ui.service'), '[Service]\nExecStart=/bin/true\n');
+  assert.equal(index.unit('ui.service', dir)?.path, join(dir, 'ui.service'));
+  assert.equal(resolverFromIndex(index).unitExists('ui.service', dir), true);
+});

@@ -163,7 +163,16 @@ export class WorkspaceIndex implements UnitIndex {
   private fileAt(path: string): IndexedFile | undefined {
     const open = this.open.get(path);
     if (open !== undefined) return { path, text: open, unit: this.trees.tree(path, open) };
-    if (this.walked.has(dirOf(path))) return this.disk.file(path);
+    if (this.walked.has(dirOf(path))) {
+      const known = this.disk.file(path);
+      if (known) return known;
+      // Not seen by the walk or a watcher event yet: the editor's file events can lag behind a file just
+      // written (a service created a moment before its socket is checked), so the disk has the last word.
+      const fresh = this.readCached(path);
+      if (fresh === undefined) return undefined;
+      this.disk.set(path, fresh);
+      return this.disk.file(path);
+    }
     const text = this.readCached(path);
     return text === undefined ? undefined : { path, text, unit: this.trees.tree(path, text) };
   }
