@@ -36,7 +36,7 @@ let canReadConfiguration = false;
 let definitionLinks = false;
 let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillRename: false };
 /** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
-const unitFiles = new WorkspaceUnitFiles(() => workspaceFolders, { all: () => documents.all(), unitOf, parse: (d) => service.parse(d) });
+const unitFiles = new WorkspaceUnitFiles(index, { all: () => documents.all(), unitOf });
 
 /** Parse once per document version; every feature reuses the tree. */
 function unitOf(document: TextDocument): UnitFile {
@@ -138,7 +138,6 @@ connection.onDidChangeConfiguration(async () => {
 connection.onDidChangeWatchedFiles((params) => {
   index.applyFileEvents(params.changes);
   rescanWorkspaceUnits();
-  unitFiles.invalidate();
   // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
   documents.all().forEach(validate);
 });
@@ -197,7 +196,6 @@ connection.onRenameRequest((p) =>
   }),
 );
 connection.workspace.onWillRenameFiles((p) => {
-  unitFiles.invalidate(); // the files may be new since the last walk
   return service.willRenameFiles(p.files, unitFiles, renameCapabilities);
 });
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */

@@ -255,6 +255,18 @@ export class WorkspaceIndex implements UnitIndex {
     return [...SYSTEM_UNIT_DIRS, ...USER_UNIT_DIRS, userDir].some((d) => existsSync(joinPath(d, name)));
   }
 
+  /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */
+  allPaths(): string[] {
+    const paths = new Set(this.disk.paths());
+    for (const p of this.open.keys()) if (classifyPath(p)) paths.add(p);
+    return [...paths].sort();
+  }
+
+  /** A unit file or drop-in by path, from the open document, the walk or the disk; undefined when unreadable. */
+  fileByPath(path: string): IndexedFile | undefined {
+    return this.fileAt(path);
+  }
+
   /** Unit file names of the workspace and the open documents (completion of Service=, Requires= …). */
   unitNames(): string[] {
     const names = new Set(this.disk.unitNames());
