@@ -8,6 +8,7 @@ import { DocumentLink, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FeatureContext } from './featureContext';
 import { valueRangeToSpan, type Entry, type UnitFile } from './parser';
+import { wordSpans } from './values/words';
 
 export const SYSTEMD_MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 export const MAN7_BASE = 'https://man7.org/linux/man-pages/';
@@ -61,25 +62,10 @@ export function manPageTarget(reference: string): ManTarget | undefined {
 
 const URL_PREFIXES = ['http://', 'https://', 'file:', 'info:'];
 
-/** Whitespace-separated words of a value with their [start, end) offsets; one layer of quotes is dropped. */
-function wordsOf(value: string): { text: string; start: number; end: number }[] {
-  const words: { text: string; start: number; end: number }[] = [];
-  for (const m of value.matchAll(/\S+/g)) {
-    let start = m.index;
-    let end = start + m[0].length;
-    const first = value[start];
-    if ((first === '"' || first === "'") && end - start >= 2 && value[end - 1] === first) {
-      start++;
-      end--;
-    }
-    if (end > start) words.push({ text: value.slice(start, end), start, end });
-  }
-  return words;
-}
 
 function linksOfEntry(document: TextDocument, entry: Entry): DocumentLink[] {
   const links: DocumentLink[] = [];
-  for (const word of wordsOf(entry.value)) {
+  for (const word of wordSpans(entry.value)) {
     let target: string | undefined;
     let tooltip: string | undefined;
     if (word.text.startsWith('man:')) {

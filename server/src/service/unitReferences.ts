@@ -21,6 +21,7 @@ import { firstLineSpan, valueRangeToSpan, type Entry, type Section, type Span, t
 import { unitContextFromUri, unitPrefix, uriToPath, withSuffix } from './unitContext';
 import { parseBoolean } from './values';
 import { unitNameForm, unitTypeOf } from './values/unitName';
+import { wordSpans } from './values/words';
 
 /** A unit file (or drop-in) with its parsed tree. */
 export interface UnitSource {
@@ -134,18 +135,7 @@ function wordsOf(value: string, info: UnitListInfo): { text: string; start: numb
     // A single-name directive reads the whole value: blanks in it make it no unit name at all.
     return value === '' || /\s/.test(value) ? [] : [{ text: value, start: 0, end: value.length }];
   }
-  const words: { text: string; start: number; end: number }[] = [];
-  for (const m of value.matchAll(/\S+/g)) {
-    let start = m.index;
-    let end = start + m[0].length;
-    const first = value[start];
-    if ((first === '"' || first === "'") && end - start >= 2 && value[end - 1] === first) {
-      start++;
-      end--;
-    }
-    if (end > start) words.push({ text: value.slice(start, end), start, end });
-  }
-  return words;
+  return wordSpans(value);
 }
 
 /** Every unit name written in a file, in document order (sections its unit type does not read are skipped). */

@@ -300,3 +300,19 @@ export function splitWords(s: string, separators: string, flags: ExtractFlags): 
     pos = r.word.next;
   }
 }
+
+/** Blank-separated words of a value with their [start, end) offsets; one layer of matching quotes is dropped. */
+export function wordSpans(value: string): { text: string; start: number; end: number }[] {
+  const words: { text: string; start: number; end: number }[] = [];
+  for (const m of value.matchAll(/\S+/g)) {
+    let start = m.index;
+    let end = start + m[0].length;
+    const first = value[start];
+    if ((first === '"' || first === "'") && end - start >= 2 && value[end - 1] === first) {
+      start++;
+      end--;
+    }
+    if (end > start) words.push({ text: value.slice(start, end), start, end });
+  }
+  return words;
+}
