@@ -20,7 +20,6 @@ export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 export const SOCK_SEQPACKET = 5;
 const SOCK_CLOEXEC = 0o2000000;
-const SOCK_NONBLOCK = 0o4000;
 export const SOL_SOCKET = 1;
 export const IPPROTO_IP = 0;
 export const IPPROTO_TCP = 6;
@@ -197,10 +196,6 @@ export function accept(fd: number): Accepted | undefined {
   return { fd: r, peer: peer.subarray(0, len[0]) };
 }
 
-export function makeNonBlockingSocketType(type: number): number {
-  return type | SOCK_NONBLOCK;
-}
-
 /** Which of `fds` are readable now (timeout 0) or within `timeoutMs`, without blocking the event loop. */
 export function pollReadable(fds: number[], timeoutMs: number): Promise<number[]> {
   const set: PollFd[] = fds.map((fd) => ({ fd, events: POLLIN, revents: 0 }));
@@ -308,7 +303,7 @@ export function sockaddrVm(cid: number, port: number): Buffer {
   return b;
 }
 
-export function ipv6Bytes(host: string): Buffer {
+function ipv6Bytes(host: string): Buffer {
   let text = host;
   const out = Buffer.alloc(16);
   // A trailing dotted IPv4 part (::ffff:1.2.3.4) is two groups.
@@ -325,7 +320,7 @@ export function ipv6Bytes(host: string): Buffer {
   return out;
 }
 
-export function formatIPv6(bytes: Buffer): string {
+function formatIPv6(bytes: Buffer): string {
   if (bytes.subarray(0, 10).every((x) => x === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
     return `::ffff:${[...bytes.subarray(12, 16)].join('.')}`;
   }
