@@ -46,8 +46,8 @@ function serviceUnit(name: string): string {
     `Description=Bench service for ${name}`,
     '',
     '[Service]',
-    'ExecStart=/bin/cat',
-    'StandardInput=socket',
+    // A server that takes its fds (LISTEN_FDS): with several sockets, StandardInput=socket is refused.
+    'ExecStart=/usr/bin/env bench-server --listen-fds',
     '',
   ].join('\n');
 }

@@ -114,8 +114,8 @@ function formatText(d: JsonDiagnostic): string {
 /** Returns the exit status: 0 clean or advice only, 1 when systemd would refuse something, 2 when a file could not be read. */
 function lint(args: string[]): number {
   const options = parseLintArgs(args);
-  // No workspace: every unit, and the socket or service beside it, is read from the disk.
-  const service = createLanguageService({ index: new WorkspaceIndex() });
+  // No workspace: every unit, and the socket or service beside it, is read from the disk, once per run.
+  const service = createLanguageService({ index: new WorkspaceIndex([], { snapshot: true }) });
   const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
   const results: JsonDiagnostic[] = [];
   let unreadable = false;

@@ -62,8 +62,26 @@ export class WorkspaceIndex implements UnitIndex {
   /** Files read on demand outside the walked folders, by path, with the stat they were read at. */
   private readonly reads = new Map<string, { stamp: string; text: string | undefined }>();
 
-  constructor(folders: readonly string[] = []) {
+  /**
+   * `snapshot`: the disk does not change while this index lives (one `sockact lint` run), so folder
+   * listings, lookups and reads are kept instead of asked again for every unit: linting 200 files side by
+   * side otherwise lists their folder 200 times.
+   */
+  private readonly memo?: Map<string, unknown>;
+
+  constructor(folders: readonly string[] = [], options: { snapshot?: boolean } = {}) {
+    if (options.snapshot) this.memo = new Map();
     this.setFolders(folders);
+  }
+
+  private remember<T>(key: string, compute: () => T): T {
+    if (!this.memo) return compute();
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
+  private list(dir: string): string[] {
+    return this.remember(`list:${dir}`, () => listDir(dir));
   }
 
   setFolders(folders: readonly string[]): void {
@@ -178,6 +196,10 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   private readCached(path: string): string | undefined {
+    return this.remember(`read:${path}`, () => this.readStamped(path));
+  }
+
+  private readStamped(path: string): string | undefined {
     let stamp = '';
     try {
       const s = statSync(path);
@@ -197,7 +219,7 @@ export class WorkspaceIndex implements UnitIndex {
   private dirsFor(dir: string): string[] | undefined {
     const d = resolve(dir);
     if (this.walked.has(d)) return [d];
-    return searchDirs(d);
+    return this.remember(`dirs:${d}`, () => searchDirs(d));
   }
 
   unit(name: string, dir: string): IndexedUnit | undefined | null {
@@ -213,7 +235,7 @@ export class WorkspaceIndex implements UnitIndex {
     const byName = new Map<string, IndexedFile>();
     for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
       const folder = joinPath(d, `${name}.d`);
-      const names = new Set(this.walked.has(folder) ? this.disk.dropIns(name, d).map((f) => baseOf(f.path)) : listDir(folder));
+      const names = new Set(this.walked.has(folder) ? this.disk.dropIns(name, d).map((f) => baseOf(f.path)) : this.list(folder));
       for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
       for (const n of names) {
         // The same file name in an earlier (higher-priority) folder wins.
@@ -226,9 +248,13 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
+    return this.remember(`units:${dir}:${type ?? ''}`, () => this.listUnitsIn(dir, type));
+  }
+
+  private listUnitsIn(dir: string, type?: string): IndexedUnit[] {
     const byName = new Map<string, IndexedUnit>();
     for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
-      const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : listDir(d));
+      const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : this.list(d));
       for (const p of this.open.keys()) if (dirOf(p) === d) names.add(baseOf(p));
       for (const n of names) {
         const unitType = unitTypeOfName(n);
@@ -252,7 +278,7 @@ export class WorkspaceIndex implements UnitIndex {
   exists(name: string): boolean {
     if (this.named(name).length) return true;
     const userDir = join(homedir(), '.config/systemd/user');
-    return [...SYSTEM_UNIT_DIRS, ...USER_UNIT_DIRS, userDir].some((d) => existsSync(joinPath(d, name)));
+    return this.remember(`exists:${name}`, () => [...SYSTEM_UNIT_DIRS, ...USER_UNIT_DIRS, userDir].some((d) => existsSync(joinPath(d, name))));
   }
 
   /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */
