@@ -22,7 +22,7 @@ let server: LspSession;
 before(async () => {
   assert.ok(cliBuilt(), 'dist/cli.js is missing: run `npm run build`');
   writeFileSync(file('web.socket'), '[Socket]\nListenStream=8080\nListenStream=/run/web.sock\n');
-  server = await startLspServer(pathToFileURL(root).href, { systemdVersion: 252 });
+  server = await startLspServer({ systemdVersion: 252 }, { rootUri: pathToFileURL(root).href });
 });
 after(async () => {
   assert.equal(await server?.stop(), 0);

@@ -4,94 +4,25 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
+import { startLspServer, type LspSession } from './helpers/lspServer';
 import type {
-  CodeAction, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink, WorkspaceEdit,
+  CodeAction, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink, WorkspaceEdit,
 } from 'vscode-languageserver-types';
 
-interface PublishDiagnosticsParams {
-  uri: string;
-  version?: number;
-  diagnostics: Diagnostic[];
-}
-
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const workspace = mkdtempSync(join(tmpdir(), 'sockact-server-'));
 after(() => rmSync(workspace, { recursive: true, force: true }));
 
-interface Session {
-  connection: MessageConnection;
-  /** What the server answered to initialize. */
-  capabilities: Record<string, unknown>;
-  statuses: unknown[];
-  diagnosticsFor(uri: string, version: number): Promise<PublishDiagnosticsParams>;
-  open(uri: string, text: string, version?: number): Promise<void>;
-  close(): Promise<number | null>;
-}
-
-/** Starts `sockact lsp --stdio`, initializes it with the given settings, and waits until it has read them. */
-async function startServer(settings: Record<string, unknown>, rootUri: string | null = null, clientCapabilities: Record<string, unknown> = {}): Promise<Session> {
-  const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const published: PublishDiagnosticsParams[] = [];
-  const statuses: unknown[] = [];
-  const waiters: Array<() => void> = [];
-  connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    published.push(p);
-    waiters.splice(0).forEach((w) => w());
-  });
-  connection.onNotification('sockact/status', (s: unknown) => statuses.push(s));
-  let configured!: () => void;
-  const settingsRead = new Promise<void>((resolve) => (configured = resolve));
-  connection.onRequest('workspace/configuration', () => {
-    setImmediate(configured);
-    return [settings];
-  });
-  connection.listen();
-  const init = (await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri,
-    capabilities: { ...clientCapabilities, workspace: { configuration: true, ...(clientCapabilities.workspace as object | undefined) } },
-  })) as { capabilities: Record<string, unknown> };
+/** The shared launcher (test/helpers/lspServer.ts), checking that every feature is advertised. */
+async function startServer(settings: Record<string, unknown>, rootUri: string | null = null, clientCapabilities: Record<string, unknown> = {}): Promise<LspSession> {
+  const session = await startLspServer(settings, { rootUri, clientCapabilities });
   for (const provider of ['textDocumentSync', 'completionProvider', 'hoverProvider', 'codeActionProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'documentLinkProvider']) {
-    assert.ok(init.capabilities[provider], provider);
+    assert.ok(session.capabilities[provider], provider);
   }
-  await connection.sendNotification('initialized', {});
-  // Documents arrive once the server has its settings, so every publication uses them.
-  await settingsRead;
-  return {
-    connection,
-    capabilities: init.capabilities,
-    statuses,
-    // The server may publish a document more than once (e.g. again after reading the settings), so wait
-    // for the newest publication of the version we want.
-    diagnosticsFor: (uri, version) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 10 s`)), 10_000);
-        const check = () => {
-          const found = published.filter((p) => p.uri === uri && p.version === version).pop();
-          if (found) {
-            clearTimeout(timer);
-            resolve(found);
-          } else waiters.push(check);
-        };
-        check();
-      }),
-    open: (uri, text, version = 1) =>
-      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version, text } }),
-    async close() {
-      await connection.sendRequest('shutdown');
-      await connection.sendNotification('exit');
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      connection.dispose();
-      return code;
-    },
-  };
+  return session;
 }
 
 test('sockact lsp --stdio publishes diagnostics for an opened and edited unit', async () => {
@@ -108,7 +39,7 @@ test('sockact lsp --stdio publishes diagnostics for an opened and edited unit', 
   });
   assert.deepEqual((await server.diagnosticsFor(uri, 2)).diagnostics, []);
   assert.deepEqual(server.statuses.at(-1), { systemdVersion: 252, source: 'setting' });
-  assert.equal(await server.close(), 0);
+  assert.equal(await server.stop(), 0);
 });
 
 test('settings: a severity override silences a code', async () => {
@@ -117,7 +48,7 @@ test('settings: a severity override silences a code', async () => {
   await server.open(uri, '[Unit]\nDescription=Quiet # really\n[Socket]\nListenStream=/var/run/quiet.sock\n');
   const { diagnostics } = await server.diagnosticsFor(uri, 1);
   assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['legacy-path', 1]]);
-  assert.equal(await server.close(), 0);
+  assert.equal(await server.stop(), 0);
 });
 
 test('every advertised feature answers over stdio, with workspace units in completion', async () => {
@@ -156,7 +87,7 @@ test('every advertised feature answers over stdio, with workspace units in compl
 
   const links = (await server.connection.sendRequest('textDocument/documentLink', { textDocument })) as DocumentLink[];
   assert.deepEqual(links.map((l) => l.target), ['https://www.freedesktop.org/software/systemd/man/latest/systemd.socket.html']);
-  assert.equal(await server.close(), 0);
+  assert.equal(await server.stop(), 0);
 });
 
 test('navigation over stdio: definition, references, rename and willRenameFiles on files in the workspace', async () => {
@@ -222,7 +153,7 @@ test('navigation over stdio: definition, references, rename and willRenameFiles 
     context: { diagnostics: [] },
   })) as CodeAction[];
   assert.ok(sandboxed.some((a) => a.title === 'Add sandboxing' && a.kind === 'refactor.rewrite'), JSON.stringify(sandboxed.map((a) => a.title)));
-  assert.equal(await server.close(), 0);
+  assert.equal(await server.stop(), 0);
 });
 
 test('navigation over stdio: Locations for a client without link support; VS Code-like clients rename the file only', async () => {
@@ -243,5 +174,5 @@ test('navigation over stdio: Locations for a client without link support; VS Cod
   const renamed = (await server.connection.sendRequest('textDocument/rename', { textDocument: { uri: app }, position: { line: 1, character: 10 }, newName: 'pg.service' })) as WorkspaceEdit;
   // The client will ask willRenameFiles for this rename, which brings the reference edits.
   assert.deepEqual(renamed.documentChanges, [{ kind: 'rename', oldUri: pathToFileURL(join(folder, 'db.service')).href, newUri: pathToFileURL(join(folder, 'pg.service')).href }]);
-  assert.equal(await server.close(), 0);
+  assert.equal(await server.stop(), 0);
 });

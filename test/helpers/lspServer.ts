@@ -1,6 +1,6 @@
 /**
  * The bundled server (`sockact lsp --stdio`) driven over stdio by a plain JSON-RPC client, for tests that
- * watch diagnostics change: wait for the first publication for a document that satisfies a condition.
+ * watch diagnostics change and for feature requests: one launcher for every stdio test.
  */
 import { spawn } from 'node:child_process';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -15,26 +15,46 @@ export interface Publication {
 
 export interface LspSession {
   connection: MessageConnection;
+  /** What the server answered to initialize. */
+  capabilities: Record<string, unknown>;
+  /** Every `sockact/status` notification so far. */
+  statuses: unknown[];
   /** Resolves with the first publication for `uri` (from now on, or the latest one so far) that `ok` accepts. */
   diagnostics(uri: string, ok: (p: Publication) => boolean, what: string): Promise<Publication>;
+  /**
+   * The newest publication of `uri` at `version`: the server may publish a document more than once (e.g.
+   * again after reading the settings), and a later version may already be out when the test asks.
+   */
+  diagnosticsFor(uri: string, version: number): Promise<Publication>;
   open(uri: string, text: string, version?: number): Promise<void>;
   change(uri: string, text: string, version: number): Promise<void>;
   closeDocument(uri: string): Promise<void>;
   /** workspace/didChangeWatchedFiles: 1 created, 2 changed, 3 deleted. */
   filesChanged(changes: Array<{ uri: string; type: 1 | 2 | 3 }>): Promise<void>;
+  /** shutdown + exit; resolves with the server's exit code. */
   stop(): Promise<number | null>;
 }
 
-export async function startLspServer(rootUri: string, settings: Record<string, unknown>): Promise<LspSession> {
+export interface StartOptions {
+  /** The workspace root (also sent as the one workspace folder); null: no workspace. */
+  rootUri?: string | null;
+  /** Client capabilities merged into the defaults (workspace/configuration and watched files). */
+  clientCapabilities?: Record<string, unknown>;
+}
+
+/** Starts `sockact lsp --stdio`, initializes it with `settings`, and resolves once it has read them. */
+export async function startLspServer(settings: Record<string, unknown>, options: StartOptions = {}): Promise<LspSession> {
+  const { rootUri = null, clientCapabilities = {} } = options;
   const child = spawn(process.execPath, [CLI_PATH, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const latest = new Map<string, Publication>();
+  const published: Publication[] = [];
+  const statuses: unknown[] = [];
   const waiters: Array<() => void> = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: Publication) => {
-    latest.set(p.uri, p);
+    published.push(p);
     waiters.splice(0).forEach((w) => w());
   });
-  connection.onNotification('sockact/status', () => undefined);
+  connection.onNotification('sockact/status', (s: unknown) => statuses.push(s));
   let configured!: () => void;
   const settingsRead = new Promise<void>((resolve) => (configured = resolve));
   connection.onRequest('workspace/configuration', () => {
@@ -42,28 +62,45 @@ export async function startLspServer(rootUri: string, settings: Record<string, u
     return [settings];
   });
   connection.listen();
-  await connection.sendRequest('initialize', {
+  const init = (await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
-    capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false } } },
-  });
+    ...(rootUri ? { workspaceFolders: [{ uri: rootUri, name: 'workspace' }] } : {}),
+    capabilities: {
+      ...clientCapabilities,
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false }, ...(clientCapabilities.workspace as object | undefined) },
+    },
+  })) as { capabilities: Record<string, unknown> };
   await connection.sendNotification('initialized', {});
+  // Documents arrive once the server has its settings, so every publication uses them.
   await settingsRead;
+  const waitFor = (find: () => Publication | undefined, failure: () => string) =>
+    new Promise<Publication>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(failure())), 10_000);
+      const check = () => {
+        const found = find();
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  const latest = (uri: string) => published.filter((p) => p.uri === uri).pop();
   return {
     connection,
+    capabilities: init.capabilities,
+    statuses,
     diagnostics: (uri, ok, what) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${uri}: no publication with ${what} within 10 s; last: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`)), 10_000);
-        const check = () => {
-          const p = latest.get(uri);
-          if (p && ok(p)) {
-            clearTimeout(timer);
-            resolve(p);
-          } else waiters.push(check);
-        };
-        check();
-      }),
+      waitFor(
+        () => {
+          const p = latest(uri);
+          return p && ok(p) ? p : undefined;
+        },
+        () => `${uri}: no publication with ${what} within 10 s; last: ${JSON.stringify(latest(uri)?.diagnostics.map((d) => d.code))}`,
+      ),
+    diagnosticsFor: (uri, version) =>
+      waitFor(() => published.filter((p) => p.uri === uri && p.version === version).pop(), () => `no diagnostics for ${uri} v${version} within 10 s`),
     open: (uri, text, version = 1) =>
       connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version, text } }),
     change: (uri, text, version) =>
