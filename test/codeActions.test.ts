@@ -405,6 +405,6 @@ test('diagnostics older than the document are not applied', () => {
   const document = TextDocument.create('file:///proj/echo.socket', 'systemd-unit-file', 2, S('ListenStream=80\nBacklog=100\nBacklog=20'));
   const ctx: FeatureContext = { catalog: ls.catalog, context: ls.contextOf(document), systemdVersion: 258, workspaceUnits: [] };
   assert.deepEqual(quickFixes(doCodeActions(document, ls.parse(document), overridden.range, [overridden], ctx)), []);
-  // A tree from another version of the text gives nothing at all.
-  assert.deepEqual(doCodeActions(document, ls.parse(before.document), overridden.range, [overridden], ctx), []);
+  // A tree from another version of the text gives nothing at all (no fix, no pair fix, no refactoring).
+  assert.deepEqual(ls.doCodeActions(document, ls.parse(before.document), overridden.range, [overridden], { systemdVersion: 258 }), []);
 });

@@ -57,8 +57,6 @@ export function doCodeActions(
   ctx: FeatureContext,
 ): CodeAction[] {
   const text = document.getText();
-  // A tree parsed from another version of the text would put every edit in the wrong place.
-  if (unit.text !== text) return [];
   const env: Env = { document, unit, ctx, text, eol: eolOf(text) };
   const lo = document.offsetAt(range.start);
   const hi = document.offsetAt(range.end);

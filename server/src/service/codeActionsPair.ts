@@ -24,7 +24,6 @@ export function doPairCodeActions(
   diagnostics: Diagnostic[],
   ctx: FeatureContext,
 ): CodeAction[] {
-  if (unit.text !== document.getText()) return [];
   const env: PairFixEnv = { document, unit, ctx, target: editTarget(document.uri, unit, document) };
   const lo = document.offsetAt(range.start);
   const hi = document.offsetAt(range.end);

@@ -106,6 +106,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     doComplete: (document, unit, position, settings) => doComplete(document, unit, position, featureContext(document, settings)),
     doHover: (document, unit, position, settings) => doHover(document, unit, position, featureContext(document, settings)),
     doCodeActions(document, unit, range, diagnostics, settings) {
+      // A tree parsed from another version of the text would put every edit in the wrong place.
+      if (unit.text !== document.getText()) return [];
       const ctx = featureContext(document, settings);
       return [
         ...doCodeActions(document, unit, range, diagnostics, ctx),

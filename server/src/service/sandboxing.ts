@@ -359,8 +359,6 @@ function buildAction(
 export function sandboxingActions(document: TextDocument, unit: UnitFile, range: Range, ctx: FeatureContext): CodeAction[] {
   const { context } = ctx;
   if (context.unitType !== 'service' || context.isDropIn) return [];
-  // A tree parsed from another version of the text would put every edit in the wrong place.
-  if (unit.text !== document.getText()) return [];
   const { sections, touched } = serviceSectionsAt(document, unit, range);
   if (!touched) return [];
   const facts = factsOf(sections);
