@@ -144,7 +144,7 @@ export async function runActivate(args: string[]): Promise<number> {
     return 2;
   }
   // The same reading as `sockact lint`: the unit with its drop-ins and partners (the workspace index).
-  const service = createLanguageService({ index: new WorkspaceIndex() });
+  const service = createLanguageService({ index: new WorkspaceIndex([], { snapshot: true }) });
   const systemdVersion = resolveSystemdVersion(options.systemdVersion ?? 'auto', service.catalog.newestVersion);
   const document = TextDocument.create(pathToFileURL(resolve(options.unit)).href, 'systemd-unit-file', 1, text);
   const diagnostics = service.doValidation(document, service.parse(document), { systemdVersion });

@@ -23,7 +23,8 @@ export interface LintReport {
 
 /** The project's own diagnostics for every file that would be deployed (errors = systemd would refuse). */
 export function lintUnits(units: UnitSet, options: { systemdVersion?: number; scope?: 'system' | 'user' } = {}): LintReport {
-  const service = createLanguageService({ index: new WorkspaceIndex() });
+  // One lint per deploy, whatever the number of targets; the disk does not change meanwhile.
+  const service = createLanguageService({ index: new WorkspaceIndex([], { snapshot: true }) });
   const lines: string[] = [];
   let errors = 0;
   for (const f of units.files) {
@@ -270,20 +271,6 @@ export async function applyDeploy(plan: DeployPlan): Promise<DeployResult> {
     step(steps, 'fail', 'lost the target', [(e as Error).message]);
   }
   return result();
-}
-
-/** Plans and applies without asking (the CLI asks in between). */
-export async function deploy(target: Target, units: UnitSet, options: { force?: boolean; systemdVersion?: number } = {}): Promise<DeployResult> {
-  const lint = lintUnits(units, { systemdVersion: options.systemdVersion, scope: target.spec.kind === 'user' ? 'user' : 'system' });
-  if (lint.errors && !options.force) {
-    return { target: target.label, ok: false, error: `systemd would refuse ${units.socket} (${lint.errors} error${lint.errors === 1 ? '' : 's'}); nothing was deployed`, steps: [] };
-  }
-  return applyDeploy(await planDeploy(target, units));
-}
-
-/** Several targets at once; results in the order of `targets`. */
-export function deployAll(targets: Target[], units: UnitSet, options: { force?: boolean; systemdVersion?: number } = {}): Promise<DeployResult[]> {
-  return Promise.all(targets.map((t) => deploy(t, units, options)));
 }
 
 const MARK: Record<StepStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
