@@ -202,9 +202,11 @@ test('values: blanks around the cursor are not part of the value; CRLF lines wor
 });
 
 test('booleans: a tristate also offers the empty value', () => {
-  const c = complete('[Socket]\nPrivateMounts=n|');
+  // A tristate from 253 on (252 parses it as a plain boolean, where an empty value is refused).
+  const c = complete('[Socket]\nPrivateMounts=n|', { systemdVersion: 257 });
   assertOffers(c, ['yes', 'no', '(empty)']);
   assert.equal(c.apply('(empty)'), '[Socket]\nPrivateMounts=');
+  assertDoesNotOffer(complete('[Socket]\nPrivateMounts=n|', { systemdVersion: 252 }), ['(empty)']);
   assertDoesNotOffer(complete('[Socket]\nAccept=|'), ['(empty)']);
 });
 

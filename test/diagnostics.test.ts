@@ -61,6 +61,16 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: S('ListenStream=80\nAccept=maybe') }, { text: S('ListenStream=80\nBacklog=-1') }, { text: S('ListenStream=80\nKeepAliveTimeSec=forever') }],
     silent: [{ text: S('ListenStream=80\nAccept=YES\nBacklog=128\nKeepAliveTimeSec=1min 30s') }],
   },
+  'value-too-new': {
+    fires: [
+      { text: '[Service]\nExecStart=/bin/true\nType=notify-reload\n', options: { systemdVersion: 252, path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/true\nPrivateTmp=disconnected\n', options: { systemdVersion: 254, path: '/proj/echo.service' } },
+    ],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\nType=notify-reload\n', options: { systemdVersion: 253, path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nType=notify\n', options: { systemdVersion: 252, path: '/proj/echo.service' } },
+    ],
+  },
   'invalid-listen-address': {
     fires: [{ text: S('ListenStream=80\nListenStream=70000') }, { text: S('ListenStream=80\nListenDatagram=1.2.3.4') }],
     silent: [{ text: S('ListenStream=80\nListenDatagram=1.2.3.4:53\nListenStream=[::1]:8080\nListenStream=@abstract') }],

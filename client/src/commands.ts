@@ -20,6 +20,8 @@ export interface ExtensionState {
   readonly hasClient: boolean;
   restartServer(): Promise<void>;
   showOutput(): void;
+  /** The target-version picker of the language status (sockact.systemdVersion). */
+  pickSystemdVersion(): Promise<void>;
   /** Socket activation runs (`sockact activate` in a terminal) and their status bar item. */
   readonly activation: ActivationManager;
   /** Deploy / Undeploy / Verify Activation, and Start / Stop of a listed socket. */
@@ -61,6 +63,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.showOutput',
     disabledReason: () => undefined,
     run: (state) => state.showOutput(),
+  },
+  {
+    id: 'sockact.pickSystemdVersion',
+    disabledReason: () => undefined,
+    run: (state) => state.pickSystemdVersion(),
   },
   {
     id: 'sockact.activate',

@@ -16,14 +16,10 @@ import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 import { DeployManager } from './deploy/deploy';
 import { SocketsView, VIEW_ID } from './deploy/socketsView';
+import { TargetVersionStatus, type ServerStatus } from './systemdVersion';
 
 export const LANGUAGE_ID = 'systemd-unit-file';
 
-/** What the server reports about the version it checks against (see server.ts, `sockact/status`). */
-interface ServerStatus {
-  systemdVersion: number;
-  source: 'setting' | 'local' | 'newest';
-}
 
 let client: LanguageClient | undefined;
 
@@ -54,38 +50,29 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
 
 function createStatusItem(): vscode.LanguageStatusItem {
   const item = vscode.languages.createLanguageStatusItem('sockact.status', { language: LANGUAGE_ID });
-  item.name = 'systemd version';
-  item.text = 'systemd …';
+  item.name = 'Socket Activation language server';
+  item.text = 'sockact …';
   item.detail = 'starting the language server';
   item.command = { command: 'sockact.showOutput', title: 'Show output' };
   return item;
 }
 
-function describeStatus(status: ServerStatus): string {
-  switch (status.source) {
-    case 'setting':
-      return 'target set by sockact.systemdVersion';
-    case 'local':
-      return 'target: the systemd installed here';
-    case 'newest':
-      return 'target: the newest known (no systemd here)';
-  }
-}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Socket Activation');
   const status = createStatusItem();
+  const target = new TargetVersionStatus(LANGUAGE_ID);
   const activation = new ActivationManager(context);
   const cliPath = context.asAbsolutePath(path.join('dist', 'cli.js'));
   const sockets = new SocketsView(cliPath);
   const deploy = new DeployManager(context, cliPath, sockets);
-  context.subscriptions.push(output, status, activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
+  context.subscriptions.push(output, status, target, activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
   client = createClient(context, output);
   const current = client;
   context.subscriptions.push(
     current.onDidChangeState((e) => {
       if (e.newState === State.Stopped) {
-        status.text = 'systemd: server stopped';
+        status.text = 'sockact: server stopped';
         status.severity = vscode.LanguageStatusSeverity.Error;
       }
     }),
@@ -97,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await current.restart();
     },
     showOutput: () => output.show(true),
+    pickSystemdVersion: () => target.pick(),
     activation,
     deploy,
     sockets,
@@ -105,9 +93,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Registered before start() so the first status the server sends is not missed.
   context.subscriptions.push(
     current.onNotification('sockact/status', (s: ServerStatus) => {
-      status.text = `systemd ${s.systemdVersion}`;
-      status.detail = describeStatus(s);
+      status.text = 'sockact';
+      status.detail = 'language server running · show output';
       status.severity = vscode.LanguageStatusSeverity.Information;
+      target.update(s);
     }),
   );
   await current.start();

@@ -12,6 +12,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { decodeUnitBytes } from './node/fileResolver';
 import { resolveSystemdVersion } from './node/systemdVersion';
+import { catalog } from './data/catalog.generated';
+import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { WorkspaceIndex } from './node/workspaceIndex';
 import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
@@ -59,6 +61,10 @@ function parseLintArgs(args: string[]): LintOptions {
     } else if (flag === '--systemd-version') {
       const version = takeValue();
       if (!/^\d+$/.test(version)) throw new UsageError(`--systemd-version wants a number such as 252, not '${version}'`);
+      const newest = catalog.newestVersion;
+      if (Number(version) < OLDEST_SUPPORTED_VERSION || Number(version) > newest) {
+        throw new UsageError(`--systemd-version ${version} is outside what sockact knows (${OLDEST_SUPPORTED_VERSION} to ${newest})`);
+      }
       options.systemdVersion = version;
     } else if (arg === '--') {
       options.paths.push(...args.slice(i + 1));

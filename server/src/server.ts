@@ -14,7 +14,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { detectSystemdVersion, resolveSystemdVersion } from './node/systemdVersion';
+import { detectSystemdVersion, resolveSystemdVersion, resolveTargetVersion } from './node/systemdVersion';
+import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { WorkspaceUnitFiles } from './node/unitFiles';
 import { CODE_ACTION_KINDS } from './service/codeActions';
@@ -31,6 +32,8 @@ const parsed = new Map<string, { version: number; unit: UnitFile }>();
 const published = new Map<string, Diagnostic[]>();
 let settings: ServiceSettings = { systemdVersion: resolveSystemdVersion('auto', service.catalog.newestVersion) };
 let versionSource: 'setting' | 'local' | 'newest' = detectSystemdVersion() ? 'local' : 'newest';
+/** Why the target differs from the one configured (out of the supported range), if it does. */
+let versionNote: string | undefined;
 let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
 let definitionLinks = false;
@@ -76,10 +79,12 @@ async function loadSettings(): Promise<void> {
   const configured = raw.systemdVersion ?? 'auto';
   const explicit = configured !== 'auto' && Number.isInteger(Number(configured)) && Number(configured) > 0;
   versionSource = explicit ? 'setting' : detectSystemdVersion() ? 'local' : 'newest';
+  const target = resolveTargetVersion(configured, service.catalog.newestVersion);
+  versionNote = target.note;
   const scope = raw.unitScope === 'system' || raw.unitScope === 'user' ? raw.unitScope : undefined;
   settings = {
     ...settings,
-    systemdVersion: resolveSystemdVersion(configured, service.catalog.newestVersion),
+    systemdVersion: target.version,
     severities: (raw.severity as ServiceSettings['severities']) ?? {},
     scope,
     includeNewer: (raw.completion as { includeNewerDirectives?: boolean } | undefined)?.includeNewerDirectives === true,
@@ -87,7 +92,13 @@ async function loadSettings(): Promise<void> {
 }
 
 function sendStatus(): void {
-  void connection.sendNotification('sockact/status', { systemdVersion: settings.systemdVersion, source: versionSource });
+  void connection.sendNotification('sockact/status', {
+    systemdVersion: settings.systemdVersion,
+    source: versionSource,
+    newestVersion: service.catalog.newestVersion,
+    oldestVersion: OLDEST_SUPPORTED_VERSION,
+    ...(versionNote ? { note: versionNote } : {}),
+  });
 }
 
 connection.onInitialize((params) => {

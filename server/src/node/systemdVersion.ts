@@ -1,5 +1,6 @@
 /** The local systemd's version, read from `systemctl --version` ("systemd 252 (252.38-1~deb12u1)"). */
 import { spawnSync } from 'node:child_process';
+import { clampTargetVersion, type TargetVersion } from '../service/versions';
 
 let cached: number | null | undefined;
 
@@ -16,9 +17,17 @@ export function detectSystemdVersion(): number | undefined {
   return cached ?? undefined;
 }
 
-/** A setting value ("auto", "252", 252) to a version number, falling back to the newest known one. */
+/**
+ * A setting value ("auto", "252", 252) to the version to answer for: the number given, else the local
+ * systemd's, else the newest known; kept within the supported range (with a note when it had to move).
+ */
+export function resolveTargetVersion(setting: unknown, newest: number): TargetVersion {
+  const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' && setting.trim() !== '' ? Number(setting) : NaN;
+  if (Number.isInteger(asNumber) && asNumber > 0) return clampTargetVersion(asNumber, newest);
+  const local = detectSystemdVersion();
+  return local === undefined ? { version: newest } : clampTargetVersion(local, newest);
+}
+
 export function resolveSystemdVersion(setting: unknown, newest: number): number {
-  const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' ? Number(setting) : NaN;
-  if (Number.isInteger(asNumber) && asNumber > 0) return asNumber;
-  return detectSystemdVersion() ?? newest;
+  return resolveTargetVersion(setting, newest).version;
 }

@@ -4,7 +4,7 @@
  * Every diagnostic check and every later feature reads this instead of re-deciding.
  */
 import type { DirectiveDef } from './catalogTypes';
-import type { DirectiveCatalog } from './catalog';
+import { directiveAt, wordVersions, type DirectiveCatalog } from './catalog';
 import type { Entry, Section, UnitFile } from './parser';
 import type { UnitContext } from './unitContext';
 import type { ValueProblem } from './values/types';
@@ -57,16 +57,30 @@ function sectionIsRead(name: string, context: UnitContext, catalog: DirectiveCat
 
 /** The parser systemd uses for this directive at the target version (a removal may postdate the target). */
 export function parserAt(def: DirectiveDef, systemdVersion: number): string {
-  if (def.removedIn !== undefined && systemdVersion < def.removedIn && def.parserBeforeRemoval) return def.parserBeforeRemoval;
-  return def.parser;
+  return directiveAt(def, systemdVersion).parser;
 }
 
-function problemsOf(def: DirectiveDef, entry: Entry, context: UnitContext, systemdVersion: number): ValueProblem[] {
+function problemsOf(known: DirectiveDef, def: DirectiveDef, entry: Entry, context: UnitContext, systemdVersion: number): ValueProblem[] {
   // Empty values go through the validator too: most parsers treat "Key=" as a reset, but some
   // (booleans, numbers, time spans …) reject it and systemd ignores the line.
-  const validate = validatorForParser(parserAt(def, systemdVersion), def.ltype);
+  const validate = validatorForParser(def.parser, def.ltype);
   if (!validate) return NO_PROBLEMS;
-  return validate(entry.value, { directive: def, unitName: context.unitName, systemdVersion });
+  const problems = validate(entry.value, { directive: def, unitName: context.unitName, systemdVersion });
+  return problems.some(dropsAssignment) ? tooNewInstead(known, entry, systemdVersion) ?? problems : problems;
+}
+
+/**
+ * A value the target cannot parse but a later release's table has (Type=notify-reload before 253,
+ * PrivateTmp=disconnected while PrivateTmp= was a boolean): say which version it needs.
+ */
+function tooNewInstead(known: DirectiveDef, entry: Entry, systemdVersion: number): ValueProblem[] | undefined {
+  if (!known.history) return undefined;
+  const since = wordVersions(known, entry.value).since;
+  if (since === undefined || since <= systemdVersion) return undefined;
+  return [{
+    code: 'value-too-new',
+    message: `${known.name}=${entry.value} needs systemd ${since}; systemd ${systemdVersion} (the target) cannot parse it and ignores the line.`,
+  }];
 }
 
 /** A problem that makes systemd drop the assignment or the whole unit (as opposed to advice on a line that works). */
@@ -81,7 +95,7 @@ function fateOf(
   systemdVersion: number,
 ): EntryFate {
   if (!def) return isExtensionName(key) ? 'extension' : 'unknown';
-  if (def.status === 'removed' && (def.removedIn === undefined || def.removedIn <= systemdVersion)) return 'removed';
+  if (def.status === 'removed') return 'removed';
   if (def.status === 'disabled') return 'disabled';
   if (def.since !== undefined && def.since > systemdVersion) return 'too-new';
   return problems.some(dropsAssignment) ? 'invalid-value' : 'applied';
@@ -110,8 +124,10 @@ export function analyzeUnit(
         entries.push({ section, entry, fate: 'section-ignored', problems: NO_PROBLEMS });
         continue;
       }
-      const def = catalog.lookup(section.name, entry.key);
-      const problems = def ? problemsOf(def, entry, context, systemdVersion) : NO_PROBLEMS;
+      // The directive as the target version parses it (its parser and words may have changed since).
+      const known = catalog.lookup(section.name, entry.key);
+      const def = known && directiveAt(known, systemdVersion);
+      const problems = known && def ? problemsOf(known, def, entry, context, systemdVersion) : NO_PROBLEMS;
       const analyzed: AnalyzedEntry = { section, entry, def, problems, fate: fateOf(def, problems, entry.key, systemdVersion) };
       entries.push(analyzed);
       if (analyzed.fate === 'applied') index(analyzed);

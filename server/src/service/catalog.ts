@@ -5,6 +5,44 @@
 import type { Catalog, DirectiveDef, UnitType } from './catalogTypes';
 import { catalog as generatedCatalog } from '../data/catalog.generated';
 
+const shapesAt = new WeakMap<DirectiveDef, Map<number, DirectiveDef>>();
+
+/**
+ * The directive as systemd `version` parses it: the newest release's definition with the parser, ltype,
+ * enum words and status of the older shape that applies (the same object for every call with the same
+ * arguments, so callers may compare or cache by identity). `since`, `removedIn`, `man` stay as they are.
+ */
+export function directiveAt(def: DirectiveDef, version: number): DirectiveDef {
+  const shape = def.history?.find((h) => version <= h.until);
+  if (!shape) return def;
+  let byVersion = shapesAt.get(def);
+  if (!byVersion) shapesAt.set(def, (byVersion = new Map()));
+  let at = byVersion.get(shape.until);
+  if (!at) {
+    const { until: _until, ...fields } = shape;
+    at = { ...def, enumValues: undefined, enumMatch: undefined, enumEmpty: undefined, status: undefined, ...fields };
+    for (const key of Object.keys(at) as (keyof DirectiveDef)[]) if (at[key] === undefined) delete at[key];
+    byVersion.set(shape.until, at);
+  }
+  return at;
+}
+
+/**
+ * The first version whose table has `word` for this directive (undefined: every version we know of, or
+ * the word is not a table word at all), and the first that dropped it again, if any.
+ */
+export function wordVersions(def: DirectiveDef, word: string): { since?: number; removedIn?: number } {
+  const shapes = [...(def.history ?? []), { ...def, until: Infinity }];
+  const has = shapes.map((s) => s.status !== 'removed' && (s.enumValues?.includes(word) ?? false));
+  const first = has.indexOf(true);
+  if (first < 0) return {};
+  const out: { since?: number; removedIn?: number } = {};
+  if (first > 0) out.since = shapes[first - 1].until + 1;
+  const gone = has.indexOf(false, first);
+  if (gone > 0) out.removedIn = shapes[gone - 1].until + 1;
+  return out;
+}
+
 export class DirectiveCatalog {
   private readonly bySection = new Map<string, Map<string, DirectiveDef>>();
   private readonly byName = new Map<string, DirectiveDef[]>();

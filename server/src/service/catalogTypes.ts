@@ -17,10 +17,7 @@ export interface DirectiveDef {
   parser: string;
   /** Third gperf column (ltype), e.g. "SOCKET_SOCKET", "0", "true", "DISABLED_LEGACY". */
   ltype: string;
-  /**
-   * Accepted words when systemd parses the value through a string table (enum). For a directive with
-   * `removedIn`, the words of `parserBeforeRemoval`.
-   */
+  /** Accepted words when systemd parses the value through a string table (enum), in the newest release. */
   enumValues?: string[];
   /**
    * How strictly systemd matches the value against `enumValues`, set only where scripts/update-data.mjs could
@@ -43,25 +40,41 @@ export interface DirectiveDef {
   status?: 'removed' | 'disabled';
   /**
    * systemd version from which the directive is ignored as removed; absent with status 'removed' = removed
-   * before any version we target.
+   * before any version we target. `history` says how the versions before it parse the key.
    */
   removedIn?: number;
   /**
-   * With removedIn: the parser that versions before `removedIn` use (`parser` is then
-   * config_parse_warn_compat); enumValues / enumMatch / enumEmpty describe this parser.
+   * How older releases parse the key, where that differs from the fields above (the newest release): a
+   * parser or ltype that changed, words added to or dropped from its table, a removal. Sorted by `until`;
+   * a version v uses the first shape with v <= until, else the fields above. Measured from each release's
+   * own tables (scripts/update-data/releases.mjs); see directiveAt() in catalog.ts.
    */
-  parserBeforeRemoval?: string;
+  history?: DirectiveShape[];
   /** For an undocumented old spelling that systemd still accepts: the documented name it stands for. */
   aliasOf?: string;
   /** Man page that documents it, e.g. "systemd.socket"; absent when undocumented. */
   man?: string;
 }
 
+/** How one range of versions parses a key: the shape fields of DirectiveDef, up to version `until`. */
+export interface DirectiveShape {
+  /** The newest systemd version that parses the key this way. */
+  until: number;
+  parser: string;
+  ltype: string;
+  enumValues?: string[];
+  enumMatch?: DirectiveDef['enumMatch'];
+  enumEmpty?: DirectiveDef['enumEmpty'];
+  status?: DirectiveDef['status'];
+}
+
 export interface Catalog {
   /** Human-readable provenance, repeated from the file header. */
   generatedFrom: string;
-  /** Newest systemd version the catalog covers (the max of every `since`). */
+  /** Newest systemd version the catalog covers: the newest release read. */
   newestVersion: number;
+  /** The systemd releases whose own tables were read (the versions between them are dated by man pages and NEWS). */
+  releasesRead: number[];
   /** Sections systemd accepts in each unit type's files, in systemd's vtable order. */
   sectionsByUnitType: Record<UnitType, string[]>;
   directives: DirectiveDef[];

@@ -15,7 +15,7 @@
  */
 import { CodeActionKind, TextEdit, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parserAt } from './analysis';
+import { directiveAt } from './catalog';
 import { booleanReplacement, modeReplacement } from './codeActionsConvert';
 import type { DiagnosticCode } from './diagnostics/codes';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
@@ -317,9 +317,10 @@ function invalidValueFixes(env: Env, d: Diagnostic): CodeAction[] {
   const found = entryAt(env, span.start);
   if (!found || !sameSpan(found.entry.valueSpan, span)) return [];
   const { entry, section } = found;
-  const def = env.ctx.catalog.lookup(section.name, entry.key);
-  if (!def) return [];
-  const parser = parserAt(def, env.ctx.systemdVersion);
+  const known = env.ctx.catalog.lookup(section.name, entry.key);
+  if (!known) return [];
+  const def = directiveAt(known, env.ctx.systemdVersion);
+  const parser = def.parser;
   const change = (value: string, preferred: boolean) =>
     quickFix(env, `Change to ${entry.key}=${value}`, [d], [replace(env, entry.valueSpan, value)], preferred);
   if (BOOLEAN_PARSERS.has(parser)) {

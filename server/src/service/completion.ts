@@ -12,6 +12,7 @@ import type { UnitFile } from './parser';
 import { locateCursor, type CursorContext, type OffsetRange } from './completionCursor';
 import { directiveItems, sectionItems } from './completionDirectives';
 import { valueItems } from './completionValues';
+import { directiveAt } from './catalog';
 
 export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext): CompletionList {
   const toRange = (r: OffsetRange): Range => ({ start: document.positionAt(r.start), end: document.positionAt(r.end) });
@@ -44,8 +45,10 @@ function itemsFor(
       return [...directives, ...sections];
     }
     case 'value': {
-      const def = ctx.catalog.lookup(cursor.section.name, cursor.entry.key);
-      if (!def) return [];
+      // Words and parser as the target version has them (a value a newer systemd added is not offered).
+      const known = ctx.catalog.lookup(cursor.section.name, cursor.entry.key);
+      if (!known) return [];
+      const def = directiveAt(known, ctx.systemdVersion);
       return valueItems({ def, entry: cursor.entry, text: unit.text, at: cursor.at, ctx, toRange });
     }
   }

@@ -2,7 +2,7 @@
  * A short, human name for the kind of value a directive takes, derived from systemd's parser function
  * (the gperf column the catalog keeps), e.g. config_parse_sec → "time span". Shown as completion detail.
  */
-import { parserAt } from './analysis';
+import { directiveAt } from './catalog';
 import type { DirectiveDef } from './catalogTypes';
 import { shortValueType } from './valueTypes';
 
@@ -27,10 +27,10 @@ function listenType(name: string): string {
 
 /** "boolean", "time span", "control-group|process|mixed|none", …; undefined when we have no good name. */
 export function humanValueType(def: DirectiveDef, systemdVersion: number): string | undefined {
-  const parser = parserAt(def, systemdVersion);
+  const parser = directiveAt(def, systemdVersion).parser;
   if (parser === 'config_parse_socket_listen') return listenType(def.name);
   if (def.section === 'Install' && parser === 'config_parse_strv') return 'unit names';
-  const words = enumWords(def);
+  const words = enumWords(directiveAt(def, systemdVersion));
   if (words.length > 0) {
     const shown = words.length > MAX_ENUM_WORDS ? [...words.slice(0, MAX_ENUM_WORDS - 1), '…'] : words;
     return shown.join('|');

@@ -15,6 +15,7 @@ import { parseBoolean, parseListenAddress, parseNsec, parseSec, parseSize, scanS
 import type { ListenOk } from './values/listen';
 import { specifierFlavorOfParser, unitNameSpecifierValue, type SpecifierFlavor } from './values/specifiers';
 import { parserAt } from './analysis';
+import { directiveAt } from './catalog';
 
 const MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 
@@ -157,9 +158,11 @@ function keyHover(document: TextDocument, section: Section, entry: Entry, ctx: F
     const parser = parserAt(def, ctx.systemdVersion);
     const type = describeParser(parser);
     if (type) lines.push(`**Value:** ${type}`);
-    const words = target.enumValues ?? def.enumValues;
+    // The words the target version's table has (older releases have fewer, or none).
+    const at = directiveAt(target, ctx.systemdVersion);
+    const words = at.enumValues;
     if (words?.length) {
-      const orBool = (target.enumMatch ?? def.enumMatch) === 'exact-or-boolean' ? ', or a boolean' : '';
+      const orBool = at.enumMatch === 'exact-or-boolean' ? ', or a boolean' : '';
       lines.push(`${type ? '  \n' : ''}**Values:** ${words.map(code).join(' · ')}${orBool}`);
     }
   }
@@ -213,9 +216,10 @@ function docFor(section: string, def: DirectiveDef): DirectiveDoc | undefined {
 // Values
 
 function valueHover(document: TextDocument, unit: UnitFile, section: Section, entry: Entry, offset: number, ctx: FeatureContext): Hover | null {
-  const def = ctx.catalog.lookup(section.name, entry.key);
-  if (!def) return null;
-  const parser = parserAt(def, ctx.systemdVersion);
+  const known = ctx.catalog.lookup(section.name, entry.key);
+  if (!known) return null;
+  const def = directiveAt(known, ctx.systemdVersion);
+  const parser = def.parser;
   const flavor = specifierFlavorOfParser(section.name, parser);
   if (flavor) {
     const h = specifierHover(document, entry, offset, flavor, ctx);

@@ -494,4 +494,28 @@ export const SOCKET_DOCS: Record<string, DirectiveDoc> = {
     default: 'no',
     example: 'Accept=yes\nSELinuxContextFromNet=yes',
   },
+  XAttrEntryPoint: {
+    summary:
+      'Tags the file-system node of a Unix socket (the path given to ListenStream= and friends) with an extended attribute, so that other tools can find and classify it; for instance a Varlink service marks its entry point with user.varlink=entrypoint. ' +
+      'Give it several times for several attributes; an empty value drops the ones set so far. Needs systemd 262.',
+    syntax: 'NAME=VALUE, NAME starting with user.; specifiers are expanded on both sides',
+    default: 'none',
+    example: 'ListenStream=/run/example/io.example.Service\nXAttrEntryPoint=user.varlink=entrypoint',
+  },
+  XAttrListen: {
+    summary:
+      'Sets an extended attribute on the listening socket itself rather than on a file, for any socket family. ' +
+      'Repeat it for more attributes; an empty value clears the list. Needs systemd 262.',
+    syntax: 'NAME=VALUE, NAME starting with user.; specifiers are expanded',
+    default: 'none',
+    example: 'ListenStream=8080\nXAttrListen=user.role=api',
+  },
+  XAttrAccept: {
+    summary:
+      'Sets an extended attribute on each connection socket systemd accepts, so it only matters with Accept=yes. ' +
+      'Repeat it for more attributes; an empty value clears the list. Needs systemd 262.',
+    syntax: 'NAME=VALUE, NAME starting with user.; specifiers are expanded',
+    default: 'none',
+    example: 'Accept=yes\nXAttrAccept=user.tenant=%i',
+  },
 };

@@ -62,6 +62,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     summary: 'A value systemd cannot parse (boolean, number, time span, size, mode, path, name, enum …); systemd ignores the line.',
   },
+  'value-too-new': {
+    severity: 'warning',
+    summary: 'A value word (e.g. `Type=notify-reload`) that a newer systemd added to this directive; the target version cannot parse it and ignores the line.',
+  },
   'invalid-listen-address': {
     severity: 'warning',
     summary: 'A `Listen*=` value that is not an address systemd accepts (port 1–65535, ip:port, [v6]:port%dev, /path ≤107 bytes, @abstract, vsock:, netlink family …); systemd ignores it.',

@@ -22,7 +22,7 @@ import {
 } from './pathValues';
 import {
   validateBindToDevice, validateFdNameValue, validateIpTos, validateListen, validateSocketBind,
-  validateSocketProtocol, validateSocketService, validateTimestamping,
+  validateSocketProtocol, validateSocketService, validateTimestamping, validateXattr,
 } from './socketValues';
 import { obsoleteDepsValidator, validateServiceSockets, validateSlice, validateTriggerUnit, validateUnitDeps } from './unitValues';
 
@@ -62,6 +62,8 @@ const VALIDATORS: Readonly<Record<string, Factory>> = {
   config_parse_sec_def_infinity: always(validateSecDefInfinity),
   config_parse_nsec: always(validateNsec),
   config_parse_iec_size: always(validateIecSize),
+  config_parse_iec_size_long: always(validateIecSize),
+  config_parse_xattr: always(validateXattr),
   config_parse_iec_uint64: always(validateIecSize),
   config_parse_iec_uint64_infinity: always(validateIecSizeOrInfinity),
   config_parse_si_uint64: always(validateSiSize),

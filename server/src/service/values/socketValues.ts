@@ -106,3 +106,21 @@ export const validateBindToDevice: Validator = (value, ctx) => {
   if (interfaceNameIsValid(value, { alternative: false, numeric: false })) return none;
   return [rejected(`Invalid interface name ${ctx.directive.name}=${value} (at most 15 characters, no ":", "/", "%" or whitespace, not a number)`)];
 };
+
+/**
+ * config_parse_xattr (XAttrEntryPoint=/XAttrListen=/XAttrAccept=, 262): NAME=VALUE split at the first
+ * "=", each side expanded, the expanded name in the user. namespace; empty resets the list.
+ */
+export const validateXattr: Validator = (value, ctx) => {
+  if (value === '') return [];
+  const eq = value.indexOf('=');
+  if (eq < 0) return [rejected(`${ctx.directive.name}=${value} is not NAME=VALUE`)];
+  const name = expand(value.slice(0, eq), 'full', 'full', ctx);
+  if (name.kind === 'failed') return name.problems;
+  const valueSide = expand(value.slice(eq + 1), 'full', 'full', ctx, 'ignore', eq + 1);
+  if (valueSide.kind === 'failed') return valueSide.problems;
+  if (name.kind === 'literal' && !name.text.startsWith('user.')) {
+    return [rejected(`The attribute name ${name.text} is not in the user. namespace (write user.${name.text})`, 'ignore', { start: 0, end: eq })];
+  }
+  return [];
+};
