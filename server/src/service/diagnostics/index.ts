@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeUnit } from '../analysis';
 import { parseUnit } from '../parser';
 import { unitTypeOfName } from '../unitContext';
+import { fragmentNames } from '../unitNames';
 import { defaultSeverity, type Severity } from './codes';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
@@ -45,7 +46,8 @@ export function collectFindings(input: CheckInput): Finding[] {
 /** Lints a unit found next to this one (one level deep: the sibling gets no resolver of its own). */
 function siblingRefusal(input: CheckInput, unitName: string): string | undefined {
   const dir = input.context.unitDir;
-  const text = dir ? input.resolver?.readUnit?.(unitName, dir) : undefined;
+  // An instance with no file of its own is read from its template's file, as systemd loads it.
+  const text = dir ? fragmentNames(unitName).map((n) => input.resolver?.readUnit?.(n, dir)).find((t) => t !== undefined) : undefined;
   if (text === undefined) return undefined;
   const findings = collectFindings({
     ...input,
