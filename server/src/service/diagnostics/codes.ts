@@ -153,7 +153,7 @@ export const DIAGNOSTIC_CODES = {
     summary: '`Sockets=` names a socket unit that is neither beside the service nor anywhere in the workspace; the service gets no socket from it.',
   },
   'template-shared-address': {
-    severity: 'warning',
+    severity: 'information',
     summary: 'A template socket (`foo@.socket`) whose `Listen*=` address does not vary with the instance (`%i`, `%I`): every instance binds the same address; on an IP port all but the first fail with "Address already in use", on a Unix path each new instance takes the path over from the one before.',
   },
   'dynamic-user-in-user-unit': {
