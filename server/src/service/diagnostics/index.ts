@@ -10,6 +10,7 @@ import { parseUnit } from '../parser';
 import { unitTypeOfName } from '../unitContext';
 import { fragmentNames } from '../unitNames';
 import { defaultSeverity, type Severity } from './codes';
+import { checkDependencies } from './dependencies';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
 import { checkDynamicUser } from './dynamicUser';
@@ -25,7 +26,7 @@ import { checkValues } from './values';
 
 const CHECKS: Check[] = [
   checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
-  checkDynamicUser, checkPairSocket, checkPairService,
+  checkDynamicUser, checkPairSocket, checkPairService, checkDependencies,
 ];
 
 export const DIAGNOSTIC_SOURCE = 'sockact';
