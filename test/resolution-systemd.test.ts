@@ -82,6 +82,15 @@ const CASES: Case[] = [
     refused: 'missing-service',
   },
   {
+    name: 'Alias= in [Install] that was never enabled (no symlink)',
+    files: {
+      'al.socket': '[Socket]\nListenStream=/run/sockact-al.sock\nService=al.service\n',
+      'al-real.service': `${EXEC}[Install]\nAlias=al.service\n`,
+    },
+    check: 'al.socket',
+    refused: 'missing-service',
+  },
+  {
     name: 'Requires= a unit found nowhere',
     files: { 'dep.service': '[Unit]\nRequires=network-online.service\n[Service]\nExecStart=/bin/true\n' },
     check: 'dep.service',
