@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createFileResolver } from '../server/src/node/fileResolver';
+import { WorkspaceIndex } from '../server/src/node/workspaceIndex';
 import { detectSystemdVersion } from '../server/src/node/systemdVersion';
 import { createLanguageService } from '../server/src/service/languageService';
 import { measureActivation } from './activation';
@@ -262,7 +262,7 @@ function run(dir: string): void {
 
   // (a) in-process
   console.log('\n(a) in-process: languageService.parse + doValidation, median after warm-up');
-  const service = createLanguageService({ resolver: createFileResolver() });
+  const service = createLanguageService({ index: new WorkspaceIndex() });
   const settings = { systemdVersion: systemdVersion ?? service.catalog.newestVersion };
   const results: Record<string, number> = {};
   for (const [u, warmup, runs] of [

@@ -158,6 +158,24 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: S('ListenStream=80'), options: { path: '/proj/my echo.socket', siblings: ['my echo.service'] } }, { text: S('ListenStream=80'), options: { path: '/proj/@echo.socket' } }],
     silent: [{ text: S('ListenStream=80'), options: { path: '/proj/echo@.socket' } }, { text: S('ListenStream=80'), options: { path: '/proj/echo@a:b.socket' } }],
   },
+  'missing-dependency': {
+    fires: [
+      { text: '[Unit]\nRequires=network-online.service\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', installed: ['network-online.target'] } },
+      { text: '[Unit]\nBindsTo=nowhere.socket\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', installed: [] } },
+    ],
+    silent: [
+      { text: '[Unit]\nRequires=network-online.target\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', installed: ['network-online.target'] } },
+      // An instance is found through its template; a slice needs no file; specifiers are not guessed.
+      { text: '[Unit]\nRequires=kresd@1.service nowhere.slice nowhere@%i.service\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', siblings: ['kresd@.service'], installed: [] } },
+      // Without the installed units (a virtual workspace) nothing can be known.
+      { text: '[Unit]\nRequires=nowhere.service\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service' } },
+      { text: '[Unit]\nAfter=nowhere.service\nWants=\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', installed: [] } },
+    ],
+  },
+  'missing-weak-dependency': {
+    fires: [{ text: '[Unit]\nWants=nowhere.service\nOnFailure=nowhere-else.service\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', installed: [] } }],
+    silent: [{ text: '[Unit]\nWants=echo.socket\n[Service]\nExecStart=/bin/true\n', options: { path: '/proj/echo.service', siblings: ['echo.socket'], installed: [] } }],
+  },
   // A socket and its service together (more cases, fixes and the server in test/pairChecks.test.ts, test/pairFixes.test.ts)
   'accept-needs-template': {
     fires: [{ text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service'] } }],

@@ -171,7 +171,7 @@ test('template-shared-address: a template socket whose address ignores the insta
     '/p/tenant@.service': SERVICE(RUN),
   });
   assert.deepEqual(ws.where('template-shared-address'), ['/p/tenant@.socket:2', '/p/tenant@.socket:3']);
-  assert.equal(severity(ws, '/p/tenant@.socket', 'template-shared-address'), LSP.warning);
+  assert.equal(severity(ws, '/p/tenant@.socket', 'template-shared-address'), LSP.information);
 });
 
 test('template-shared-address stays silent with %i/%I/%n, ReusePort= or a network namespace per instance, a FIFO, and plain units', () => {
@@ -266,7 +266,7 @@ test('every pair code has the severity its table entry says', () => {
     'stdio-socket-many': 'error',
     'connection-ignores-socket': 'hint',
     'missing-socket-unit': 'warning',
-    'template-shared-address': 'warning',
+    'template-shared-address': 'information',
     'dynamic-user-in-user-unit': 'error',
     'service-binds-socket-port': 'hint',
   };

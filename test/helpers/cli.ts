@@ -124,6 +124,8 @@ export const VERIFY_REFUSAL_PATTERNS: readonly RegExp[] = [
   /^Unit (.+?) is masked\.$/,
   /^Failed to prepare filename (.+): [^:]*$/,
   /^Failed to create (.+?)\/start: .*$/,
+  // A Requires=/Requisite=/BindsTo= unit that exists nowhere: the start job cannot be created.
+  /^(.+?): Failed to create .+?\/start: Unit .+ not found\.$/,
   /^(.+?): service .+ not loaded, socket cannot be started\.$/,
   /^(.+?): service unit for the socket cannot be loaded: .*$/,
   /^([^\s/][^:]*?): .*Refusing\.$/,

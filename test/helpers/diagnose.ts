@@ -17,11 +17,20 @@ export interface DiagnoseOptions {
   /** More files of the workspace index, by absolute path (drop-ins, units in other folders). */
   files?: Record<string, string>;
   systemdVersion?: number;
+  /**
+   * Unit names installed on the "machine" (/usr/lib/systemd/system, in memory): given, the index knows
+   * the search path and the checks that need the installed units (missing-dependency) run.
+   */
+  installed?: string[];
 }
+
+/** The in-memory search path of a case with `installed` units. */
+export const MEMORY_SEARCH_PATH = ['/etc/systemd/system', '/usr/lib/systemd/system'];
 
 /** The workspace index a case sees: its siblings (empty when only named), their texts, the extra files and itself. */
 function indexOf(path: string, text: string, options: DiagnoseOptions, siblings: Set<string>): MemoryUnitIndex {
-  const index = new MemoryUnitIndex();
+  const index = new MemoryUnitIndex(undefined, options.installed ? MEMORY_SEARCH_PATH : undefined);
+  for (const name of options.installed ?? []) index.set(joinPath('/usr/lib/systemd/system', name), '');
   const dir = dirOf(path);
   for (const name of siblings) index.set(joinPath(dir, name), options.siblingTexts?.[name] ?? '');
   for (const [p, t] of Object.entries(options.files ?? {})) index.set(p, t);

@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { UnitFileSet, UnitSource } from '../service/languageService';
 import type { UnitFile } from '../service/parser';
 import { uriToPath } from '../service/unitContext';
+import { baseOf } from '../service/workspaceIndex';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** What the server keeps open: the documents the editor has open, and its parse cache. */
@@ -49,8 +50,13 @@ export class WorkspaceUnitFiles implements UnitFileSet {
     return { uri, document: TextDocument.create(uri, 'systemd-unit-file', 0, file.text), unit: file.unit };
   }
 
+  /**
+   * The file of exactly this name where systemd looks (beside the unit, then the search path). An
+   * instance's fall-back to its template is navigation's own step (unitReferences.ts resolveNamed()), which
+   * needs to know that the template was what it found.
+   */
   locate(unitName: string, unitDir: string): string | undefined {
     const unit = this.index.unit(unitName, unitDir);
-    return unit ? pathToFileURL(unit.path).href : undefined;
+    return unit && baseOf(unit.path) === unitName ? pathToFileURL(unit.path).href : undefined;
   }
 }

@@ -4,14 +4,16 @@
  * over the file on disk), kept current from workspace/didChangeWatchedFiles.
  *
  * A folder the walk did not list (a unit outside the workspace, /etc/systemd/system, the CLI's files) is
- * read from the disk when asked, with systemd's search path for its unit folders (fileResolver.ts), and
- * cached until the file's mtime or size changes. With no workspace folders at all this is exactly the
+ * read from the disk when asked, and cached until the file's mtime or size changes. Names are resolved as
+ * systemd loads them (unitNames.ts: instance → template, drop-in folders) over the folders systemd would
+ * search (unitSearchPath.ts: the unit's folder, then the search path of its scope). With no workspace folders at all this is exactly the
  * file resolver's view, which is what `sockact lint` uses.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { homedir } from 'node:os';
-import { decodeUnitBytes, searchDirs, SYSTEM_UNIT_DIRS } from './fileResolver';
+import { decodeUnitBytes } from './fileResolver';
+import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
+import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from '../service/unitNames';
 import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
 import {
   baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
@@ -22,9 +24,6 @@ const MAX_ENTRIES = 20_000;
 const MAX_DEPTH = 6;
 /** Unit files are small; anything bigger is not one worth reading into memory. */
 const MAX_FILE_BYTES = 1 << 20;
-
-/** Where user managers look for units, for "does this Sockets= unit exist anywhere?". */
-const USER_UNIT_DIRS = ['/etc/systemd/user', '/usr/local/lib/systemd/user', '/usr/lib/systemd/user', '/lib/systemd/user'];
 
 /** A file change as workspace/didChangeWatchedFiles reports it (1 created, 2 changed, 3 deleted). */
 export interface FileEvent {
@@ -215,36 +214,57 @@ export class WorkspaceIndex implements UnitIndex {
     return text;
   }
 
-  /** Folders systemd would look in for a unit beside one in `dir` (undefined: the folder is unknown). */
-  private dirsFor(dir: string): string[] | undefined {
+  /** Folders systemd searches for a unit named from a unit in `dir` (undefined: the folder is unknown). */
+  private lookupFor(dir: string): string[] | undefined {
     const d = resolve(dir);
-    if (this.walked.has(d)) return [d];
-    return this.remember(`dirs:${d}`, () => searchDirs(d));
+    return this.remember(`lookup:${d}`, () => lookupDirs(d));
+  }
+
+  /** Folders installed together with `dir` (its drop-ins, its sockets); a walked folder is its own. */
+  private installFor(dir: string): string[] | undefined {
+    const d = resolve(dir);
+    if (this.walked.has(d) && !scopeOfSearchDir(d)) return [d];
+    return this.remember(`install:${d}`, () => installDirs(d));
+  }
+
+  /** A unit file name linked to /dev/null (masked): systemd knows the unit but will not load it. */
+  private masked(name: string, dirs: readonly string[]): boolean {
+    return fragmentNames(name).some((n) => dirs.some((d) => {
+      try {
+        return realpathSync(joinPath(d, n)) === '/dev/null';
+      } catch {
+        return false;
+      }
+    }));
   }
 
   unit(name: string, dir: string): IndexedUnit | undefined | null {
-    const dirs = this.dirsFor(dir);
-    for (const d of dirs ?? [resolve(dir)]) {
-      const file = this.fileAt(joinPath(d, name));
-      if (file) return { ...file, name, dir: d };
-    }
-    return dirs ? undefined : null;
+    const dirs = this.lookupFor(dir);
+    const found = findFragment(name, dirs ?? [resolve(dir)], (p) => this.fileAt(p));
+    if (found) return { ...found.file, name, dir: found.dir };
+    // A masked unit exists for systemd, it just refuses it: not "missing", so no telling here.
+    if (!dirs || this.masked(name, dirs)) return null;
+    return undefined;
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
-    const byName = new Map<string, IndexedFile>();
-    for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
-      const folder = joinPath(d, `${name}.d`);
-      const names = new Set(this.walked.has(folder) ? this.disk.dropIns(name, d).map((f) => baseOf(f.path)) : this.list(folder));
-      for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
-      for (const n of names) {
-        // The same file name in an earlier (higher-priority) folder wins.
-        if (!n.endsWith('.conf') || n.startsWith('.') || byName.has(n)) continue;
-        const file = this.fileAt(joinPath(folder, n));
-        if (file) byName.set(n, file);
+    const byFolder: Array<{ files: Array<{ name: string; file: IndexedFile }> }> = [];
+    for (const d of this.installFor(dir) ?? [resolve(dir)]) {
+      for (const folderName of dropInFolderNames(name)) {
+        const folder = joinPath(d, folderName);
+        const owner = folderName.slice(0, -2);
+        const names = new Set(this.walked.has(folder) ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
+        for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
+        const files: Array<{ name: string; file: IndexedFile }> = [];
+        for (const n of [...names].sort()) {
+          if (!n.endsWith('.conf') || n.startsWith('.')) continue;
+          const file = this.fileAt(joinPath(folder, n));
+          if (file) files.push({ name: n, file });
+        }
+        byFolder.push({ files });
       }
     }
-    return [...byName.keys()].sort().map((n) => byName.get(n)!);
+    return orderDropIns(byFolder);
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
@@ -253,7 +273,7 @@ export class WorkspaceIndex implements UnitIndex {
 
   private listUnitsIn(dir: string, type?: string): IndexedUnit[] {
     const byName = new Map<string, IndexedUnit>();
-    for (const d of this.dirsFor(dir) ?? [resolve(dir)]) {
+    for (const d of this.installFor(dir) ?? [resolve(dir)]) {
       const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : this.list(d));
       for (const p of this.open.keys()) if (dirOf(p) === d) names.add(baseOf(p));
       for (const n of names) {
@@ -276,9 +296,21 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   exists(name: string): boolean {
-    if (this.named(name).length) return true;
-    const userDir = join(homedir(), '.config/systemd/user');
-    return this.remember(`exists:${name}`, () => [...SYSTEM_UNIT_DIRS, ...USER_UNIT_DIRS, userDir].some((d) => existsSync(joinPath(d, name))));
+    if (fragmentNames(name).some((n) => this.named(n).length)) return true;
+    return this.remember(`exists:${name}`, () => {
+      const dirs = [...new Set([...unitSearchPath('system'), ...unitSearchPath('user')])];
+      return findFragment(name, dirs, (p) => this.fileAt(p)) !== undefined || this.masked(name, dirs);
+    });
+  }
+
+  visibleUnitNames(dir: string): string[] | undefined {
+    const dirs = this.lookupFor(dir);
+    if (!dirs) return undefined;
+    return this.remember(`visible:${resolve(dir)}`, () => {
+      const names = new Set(this.unitNames());
+      for (const d of dirs) for (const n of this.list(d)) if (unitTypeOfName(n)) names.add(n);
+      return [...names].sort();
+    });
   }
 
   /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */

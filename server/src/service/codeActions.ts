@@ -100,6 +100,10 @@ export function doCodeActions(
       case 'invalid-value':
         actions.push(...invalidValueFixes(env, d));
         break;
+      case 'missing-dependency':
+      case 'missing-weak-dependency':
+        actions.push(...dependencyFixes(env, d));
+        break;
       default:
         // directive-too-new and the rest: nothing to fix mechanically.
         break;
@@ -173,6 +177,20 @@ function renamedDirectiveFixes(env: Env, d: Diagnostic): CodeAction[] {
   const replacement = (d.data as { replacement?: unknown } | undefined)?.replacement;
   if (!found || typeof replacement !== 'string' || replacement === '' || replacement === found.entry.key) return [];
   return [quickFix(env, `Rename to ${replacement}=`, [d], [replace(env, found.entry.keySpan, replacement)], true)];
+}
+
+/**
+ * A dependency on a unit that exists nowhere: replace it only with a certain suggestion (the same name
+ * with another type, e.g. network-online.service → network-online.target, and that unit exists). A close
+ * spelling is only mentioned in the message: replacing it could name a different unit.
+ */
+function dependencyFixes(env: Env, d: Diagnostic): CodeAction[] {
+  const data = d.data as { unit?: unknown; suggestion?: unknown; certain?: unknown } | undefined;
+  if (data?.certain !== true || typeof data.unit !== 'string' || typeof data.suggestion !== 'string') return [];
+  const span = spanOf(env, d);
+  // A stale diagnostic no longer covering the name would replace something else.
+  if (env.text.slice(span.start, span.end) !== data.unit) return [];
+  return [quickFix(env, `Change to ${data.suggestion}`, [d], [replace(env, span, data.suggestion)], true)];
 }
 
 /** The entry whose key the diagnostic underlines. */

@@ -9,6 +9,7 @@
  */
 import type { UnitResolver } from './diagnostics/types';
 import { parseUnit, type UnitFile } from './parser';
+import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from './unitNames';
 import { unitContextFromPath, unitTypeOfName } from './unitContext';
 
 export interface IndexedFile {
@@ -28,12 +29,16 @@ export interface IndexedUnit extends IndexedFile {
 
 export interface UnitIndex {
   /**
-   * The unit file `name` where systemd would find it for a unit in `dir` (that folder; all of systemd's
-   * unit folders for a unit in one of them). undefined: there is none; null: no telling (e.g. a folder
-   * that does not exist, of a file that was never saved).
+   * The unit file systemd loads for `name`, named from a unit in `dir`: searched in that folder and the
+   * search path (unitNames.ts findFragment(): an instance falls back to its template's file; `name` of
+   * the result stays the name asked for). undefined: there is none; null: no telling (e.g. a folder that
+   * does not exist, of a file that was never saved; a masked unit).
    */
   unit(name: string, dir: string): IndexedUnit | undefined | null;
-  /** The drop-ins (`name.d/*.conf`) of unit `name` seen from `dir`, in the order systemd applies them. */
+  /**
+   * The drop-ins of unit `name` seen from `dir`, in the order systemd applies them: `name.d/*.conf`, the
+   * template's and the dash prefixes' folders too (unitNames.ts dropInFolderNames()).
+   */
   dropIns(name: string, dir: string): IndexedFile[];
   /** Every unit file in `dir` (optionally only of one type, e.g. "socket"), sorted by name. */
   unitsIn(dir: string, type?: string): IndexedUnit[];
@@ -41,6 +46,12 @@ export interface UnitIndex {
   named(name: string): IndexedUnit[];
   /** Whether a unit of this name exists anywhere systemd or the workspace has one (not only beside a file). */
   exists(name: string): boolean;
+  /**
+   * Every unit name systemd would find from `dir` (the folder, the installed search path) and the
+   * workspace's names, for "does this dependency exist?" and "did you mean". undefined (or absent) when
+   * the installed units cannot be seen (a virtual workspace): such checks then stay silent.
+   */
+  visibleUnitNames?(dir: string): string[] | undefined;
 }
 
 /** The folder part of a POSIX path ("/a/b" → "/a"; "/a" → "/"). */
@@ -88,8 +99,26 @@ export class ParseCache {
 export class MemoryUnitIndex implements UnitIndex {
   private readonly files = new Map<string, string>();
   private readonly trees = new ParseCache();
-  /** Folders whose absence of a unit means "there is none" rather than "no telling" (default: all). */
-  constructor(private readonly knows: (dir: string) => boolean = () => true) {}
+  /**
+   * `knows`: folders whose absence of a unit means "there is none" rather than "no telling" (default: all).
+   * `searchPath`: folders of this index that stand for the installed search path (a unit anywhere else
+   * sees its own folder, then these); without one the installed units are unknown.
+   */
+  constructor(
+    private readonly knows: (dir: string) => boolean = () => true,
+    private readonly searchPath?: readonly string[],
+  ) {}
+
+  /** Folders searched for a unit named from `dir`. */
+  private lookup(dir: string): string[] {
+    const path = this.searchPath ?? [];
+    return path.includes(dir) ? [...path] : [dir, ...path];
+  }
+
+  /** Folders installed together with `dir`: the search path for a folder in it, else the folder alone. */
+  private install(dir: string): string[] {
+    return this.searchPath?.includes(dir) ? [...this.searchPath] : [dir];
+  }
 
   set(path: string, text: string): void {
     this.files.set(path, text);
@@ -125,18 +154,23 @@ export class MemoryUnitIndex implements UnitIndex {
   }
 
   unit(name: string, dir: string): IndexedUnit | undefined | null {
-    const path = joinPath(dir, name);
-    const file = this.file(path);
-    if (file) return { ...file, name, dir };
+    const found = findFragment(name, this.lookup(dir), (p) => this.file(p));
+    if (found) return { ...found.file, name, dir: found.dir };
     return this.knows(dir) ? undefined : null;
   }
 
-  dropIns(name: string, dir: string): IndexedFile[] {
-    const folder = joinPath(dir, `${name}.d`) + '/';
+  /** The drop-in files directly in `folder`, sorted by name. */
+  private dropInFiles(folder: string): Array<{ name: string; file: IndexedFile }> {
+    const prefix = folder + '/';
     return [...this.files.keys()]
-      .filter((p) => p.startsWith(folder) && p.endsWith('.conf') && !p.slice(folder.length).includes('/') && !baseOf(p).startsWith('.'))
+      .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
       .sort((a, b) => (baseOf(a) < baseOf(b) ? -1 : baseOf(a) > baseOf(b) ? 1 : 0))
-      .map((p) => this.file(p)!);
+      .map((p) => ({ name: baseOf(p), file: this.file(p)! }));
+  }
+
+  dropIns(name: string, dir: string): IndexedFile[] {
+    const byFolder = this.install(dir).flatMap((d) => dropInFolderNames(name).map((f) => ({ files: this.dropInFiles(joinPath(d, f)) })));
+    return orderDropIns(byFolder);
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
@@ -156,8 +190,15 @@ export class MemoryUnitIndex implements UnitIndex {
   }
 
   exists(name: string): boolean {
-    for (const p of this.files.keys()) if (baseOf(p) === name) return true;
+    const names = fragmentNames(name);
+    for (const p of this.files.keys()) if (names.includes(baseOf(p))) return true;
     return false;
+  }
+
+  visibleUnitNames(dir: string): string[] | undefined {
+    if (!this.searchPath) return undefined;
+    const names = new Set(this.unitNames());
+    return [...names].sort();
   }
 
   /** Unit file names in the index (for completion of unit names). */

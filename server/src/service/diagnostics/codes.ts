@@ -117,7 +117,7 @@ export const DIAGNOSTIC_CODES = {
   },
   'missing-service': {
     severity: 'error',
-    summary: 'The service the socket triggers (`foo.service`, `foo@.service` for `Accept=yes`, or `Service=`) is not next to the unit; systemd cannot start the socket.',
+    summary: 'The service the socket triggers (`foo.service`, `foo@.service` for `Accept=yes`, or `Service=`) is found neither next to the unit nor in the unit search path (an instance `foo@x.service` is found through its template `foo@.service`, an alias through its symlink); systemd cannot start the socket.',
   },
   'service-refused': {
     severity: 'error',
@@ -139,6 +139,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
   },
+  'missing-dependency': {
+    severity: 'error',
+    summary: '`Requires=`, `Requisite=` or `BindsTo=` names a unit (service, socket, target, timer, path) that is neither beside this one, nor installed, nor in the workspace: systemd loads the unit but its start fails ("Unit … not found"). Says which existing unit was probably meant (same name, other type, or a close spelling).',
+  },
+  'missing-weak-dependency': {
+    severity: 'warning',
+    summary: '`Wants=`, `Upholds=`, `PartOf=`, `OnFailure=`, `OnSuccess=` or `PropagatesReloadTo=` names such a unit: systemd ignores the dependency. `After=`/`Before=` on a missing unit are harmless and not reported.',
+  },
   // A socket and its service, checked together (pairSocket.ts, pairService.ts, dynamicUser.ts)
   'accept-needs-template': {
     severity: 'error',
@@ -154,10 +162,10 @@ export const DIAGNOSTIC_CODES = {
   },
   'missing-socket-unit': {
     severity: 'warning',
-    summary: '`Sockets=` names a socket unit that is neither beside the service nor anywhere in the workspace; the service gets no socket from it.',
+    summary: '`Sockets=` names a socket unit that is neither beside the service, nor installed, nor anywhere in the workspace; the service gets no socket from it.',
   },
   'template-shared-address': {
-    severity: 'warning',
+    severity: 'information',
     summary: 'A template socket (`foo@.socket`) whose `Listen*=` address does not vary with the instance (`%i`, `%I`): every instance binds the same address; on an IP port all but the first fail with "Address already in use", on a Unix path each new instance takes the path over from the one before.',
   },
   'dynamic-user-in-user-unit': {

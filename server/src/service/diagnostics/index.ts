@@ -8,7 +8,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeUnit } from '../analysis';
 import { parseUnit } from '../parser';
 import { unitTypeOfName } from '../unitContext';
+import { fragmentNames } from '../unitNames';
 import { defaultSeverity, type Severity } from './codes';
+import { checkDependencies } from './dependencies';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
 import { checkDynamicUser } from './dynamicUser';
@@ -24,7 +26,7 @@ import { checkValues } from './values';
 
 const CHECKS: Check[] = [
   checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
-  checkDynamicUser, checkPairSocket, checkPairService,
+  checkDynamicUser, checkPairSocket, checkPairService, checkDependencies,
 ];
 
 export const DIAGNOSTIC_SOURCE = 'sockact';
@@ -42,18 +44,29 @@ export function collectFindings(input: CheckInput): Finding[] {
   return CHECKS.flatMap((check) => check(analysis, withSiblings));
 }
 
-/** Lints a unit found next to this one (one level deep: the sibling gets no resolver of its own). */
+/** The checks of a unit on its own (no partners): what a sibling is linted with, one level deep. */
+const OWN_CHECKS: Check[] = CHECKS.filter((c) => c !== checkPairSocket && c !== checkPairService && c !== checkDependencies);
+
+/**
+ * Lints a unit found next to this one (or through the search path) with its drop-ins, as systemd loads
+ * it, but not its partners: one level deep, no resolver of its own.
+ */
 function siblingRefusal(input: CheckInput, unitName: string): string | undefined {
   const dir = input.context.unitDir;
-  const text = dir ? input.resolver?.readUnit?.(unitName, dir) : undefined;
+  // An instance with no file of its own is read from its template's file, as systemd loads it.
+  const text = dir ? fragmentNames(unitName).map((n) => input.resolver?.readUnit?.(n, dir)).find((t) => t !== undefined) : undefined;
   if (text === undefined) return undefined;
-  const findings = collectFindings({
+  // Its drop-ins are looked for where its file is (an installed service's are in the search path).
+  const found = dir ? input.index?.unit(unitName, dir) : undefined;
+  const sibling: CheckInput = {
     ...input,
     unit: parseUnit(text),
-    context: { ...input.context, unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: dir },
+    context: { ...input.context, unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: found ? found.dir : dir },
     resolver: undefined,
-    index: undefined,
-  });
+    path: found ? found.path : undefined,
+  };
+  const analysis = analyzeUnit(sibling.unit, sibling.context, sibling.catalog, sibling.settings.systemdVersion);
+  const findings = OWN_CHECKS.flatMap((check) => check(analysis, sibling));
   return findings.find((f) => (f.severity ?? defaultSeverity(f.code)) === 'error')?.message;
 }
 

@@ -127,7 +127,7 @@ function missingSocketFindings(view: UnitView, env: ViewEnv): Finding[] {
     findings.push({
       code: 'missing-socket-unit',
       span: valueRangeToSpan(at.e.entry, start, start + word.length),
-      message: `${word} is neither next to this unit nor anywhere in the workspace: systemd finds no such unit and passes no socket from it.`,
+      message: `${word} is neither next to this unit, nor installed, nor anywhere in the workspace: systemd finds no such unit and passes no socket from it.`,
       data: { socket: word },
     });
   }

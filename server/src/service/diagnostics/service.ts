@@ -3,26 +3,19 @@
  * systemd applies: list directives with resets, the last value of single ones, and the type systemd
  * infers when Type= is not given (service_add_extras()).
  */
-import { afterResets, appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
+import type { UnitAnalysis } from '../analysis';
 import type { Span } from '../parser';
 import { parseBoolean } from '../values';
+import { viewList, viewValue, type UnitView } from '../unitView';
+import { inCurrent, selfView } from './pairContext';
 import type { Check, Finding } from './types';
 
-function effectiveList(analysis: UnitAnalysis, key: string): AnalyzedEntry[] {
-  return afterResets(appliedIn(analysis, 'Service', key));
-}
-
-function lastValue(analysis: UnitAnalysis, section: string, key: string): string | undefined {
-  const value = lastApplied(analysis, section, key)?.entry.value;
-  return value === '' ? undefined : value;
-}
-
-function serviceType(analysis: UnitAnalysis, hasExecStart: boolean): string {
-  const explicit = lastValue(analysis, 'Service', 'Type');
+function serviceType(view: UnitView, hasExecStart: boolean): string {
+  const explicit = viewValue(view, 'Service', 'Type');
   if (explicit) return explicit;
-  if (lastValue(analysis, 'Service', 'BusName')) return 'dbus';
+  if (viewValue(view, 'Service', 'BusName')) return 'dbus';
   const credentials = ['LoadCredential', 'LoadCredentialEncrypted', 'SetCredential', 'SetCredentialEncrypted', 'ImportCredential'];
-  if (credentials.some((k) => lastValue(analysis, 'Service', k))) return 'exec';
+  if (credentials.some((k) => viewValue(view, 'Service', k))) return 'exec';
   return hasExecStart ? 'simple' : 'oneshot';
 }
 
@@ -31,15 +24,21 @@ function sectionSpan(analysis: UnitAnalysis): Span {
   return section ? section.headerSpan : { start: 0, end: 0 };
 }
 
-export const checkService: Check = (analysis) => {
+/**
+ * Judged on the whole unit as systemd loads it, the file and its drop-ins (an ExecStart= in
+ * web.service.d/exec.conf counts); reported on the unit file only.
+ */
+export const checkService: Check = (analysis, input) => {
   const { context } = analysis;
   if (context.unitType !== 'service' || context.isDropIn) return [];
   if (analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8')) return [];
-  const start = effectiveList(analysis, 'ExecStart');
-  const stop = effectiveList(analysis, 'ExecStop');
-  const successAction = lastValue(analysis, 'Unit', 'SuccessAction') ?? 'none';
-  const remainAfterExit = parseBoolean(lastValue(analysis, 'Service', 'RemainAfterExit') ?? 'no') ?? false;
-  const type = serviceType(analysis, start.length > 0);
+  const view = selfView(analysis, input);
+  if (!view) return [];
+  const start = viewList(view, 'Service', (v) => v.e.entry.key === 'ExecStart');
+  const stop = viewList(view, 'Service', (v) => v.e.entry.key === 'ExecStop');
+  const successAction = viewValue(view, 'Unit', 'SuccessAction') ?? 'none';
+  const remainAfterExit = parseBoolean(viewValue(view, 'Service', 'RemainAfterExit') ?? 'no') ?? false;
+  const type = serviceType(view, start.length > 0);
   const at = sectionSpan(analysis);
   const refuse = (message: string, span: Span = at): Finding[] => [{ code: 'service-refused', span, message: `${message} systemd refuses the unit.` }];
 
@@ -47,10 +46,12 @@ export const checkService: Check = (analysis) => {
   if (!start.length && !stop.length && successAction === 'none') return refuse('A service needs ExecStart=, ExecStop= or SuccessAction=.');
   if (type !== 'oneshot' && !start.length) return refuse(`Type=${type} needs ExecStart= (only Type=oneshot may go without).`);
   if (!remainAfterExit && !start.length && successAction === 'none') return refuse('Without ExecStart= a service needs RemainAfterExit=yes or a SuccessAction=.');
-  if (type !== 'oneshot' && start.length > 1) return refuse(`Type=${type} allows one ExecStart= (only Type=oneshot may have several).`, start[1].entry.span);
-  const restart = lastValue(analysis, 'Service', 'Restart');
+  if (type !== 'oneshot' && start.length > 1) {
+    return refuse(`Type=${type} allows one ExecStart= (only Type=oneshot may have several).`, inCurrent(start[1]) ? start[1].e.entry.span : at);
+  }
+  const restart = viewValue(view, 'Service', 'Restart');
   if (type === 'oneshot' && (restart === 'always' || restart === 'on-success')) return refuse(`Restart=${restart} is not allowed with Type=oneshot.`);
-  if (type === 'oneshot' && lastValue(analysis, 'Service', 'ExitType') === 'cgroup') return refuse('ExitType=cgroup is not allowed with Type=oneshot.');
-  if (type === 'dbus' && !lastValue(analysis, 'Service', 'BusName')) return refuse('Type=dbus needs BusName=.');
+  if (type === 'oneshot' && viewValue(view, 'Service', 'ExitType') === 'cgroup') return refuse('ExitType=cgroup is not allowed with Type=oneshot.');
+  if (type === 'dbus' && !viewValue(view, 'Service', 'BusName')) return refuse('Type=dbus needs BusName=.');
   return [];
 };

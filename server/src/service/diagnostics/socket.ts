@@ -8,6 +8,7 @@ import { firstLineSpan, type Span } from '../parser';
 import { unitPrefix, withSuffix } from '../unitContext';
 import { parseListenAddress, type ListenParse } from '../values/listen';
 import { parseBoolean } from '../values';
+import { unitFound } from '../unitNames';
 import type { Check, CheckInput, Finding } from './types';
 
 /** A Listen*= line systemd applied; its address is parsed only by the checks that need its kind. */
@@ -109,11 +110,12 @@ function missingService(analysis: UnitAnalysis, input: CheckInput, accept: { val
   if (!input.resolver || !context.unitDir) return [];
   const service = triggeredService(analysis, accept.value);
   if (!service) return [];
-  const exists = input.resolver.unitExists(service.name, context.unitDir);
+  const dir = context.unitDir;
+  const exists = unitFound((n) => input.resolver!.unitExists(n, dir), service.name);
   if (exists === true) return pairedServiceRefused(analysis, input, service);
   if (exists === undefined) return [];
   const plain = `${unitPrefix(context.unitName!)}.service`;
-  if (accept.value && accept.entry && input.resolver.unitExists(plain, context.unitDir) === true) {
+  if (accept.value && accept.entry && input.resolver.unitExists(plain, dir) === true) {
     return [{
       code: 'accept-needs-template',
       span: accept.entry.entry.span,
@@ -123,11 +125,11 @@ function missingService(analysis: UnitAnalysis, input: CheckInput, accept: { val
   }
   const why = accept.value ? 'Accept=yes starts one instance of this template per connection' : 'it is the service this socket triggers';
   const elsewhere = input.index?.named(service.name).find((u) => u.dir !== context.unitDir);
-  const note = elsewhere ? ` The workspace has one in ${elsewhere.dir}, but systemd only finds units installed together.` : '';
+  const note = elsewhere ? ` The workspace has one in ${elsewhere.dir}, but systemd only looks beside the unit and in its unit search path.` : '';
   return [{
     code: 'missing-service',
     span: service.span ?? headerSpanOf(analysis),
-    message: `${service.name} is not next to this unit (${why}): systemd cannot start the socket.${note}`,
+    message: `${service.name} is neither next to this unit nor installed (${why}): systemd cannot start the socket.${note}`,
     data: { service: service.name, accept: accept.value },
   }];
 }
