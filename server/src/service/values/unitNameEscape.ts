@@ -32,8 +32,9 @@ function escapeBytes(text: string): string {
 export type EscapeResult = { ok: true; name: string } | { ok: false; reason: string };
 
 /** unit_name_path_escape(): the escaped form of an absolute or relative path, or why there is none. */
-export function escapePath(path: string): EscapeResult {
-  const simplified = pathSimplify(path);
+export function escapePath(path: string, dropLeadingDotDot = false): EscapeResult {
+  // path_simplify() drops a leading "/.." only since v253 or so (252 keeps it, and then refuses it).
+  const simplified = pathSimplify(path, dropLeadingDotDot);
   const inner = simplified.replace(/^\/+/, '').replace(/\/+$/, '');
   if (inner === '' || inner === '.') return { ok: true, name: '-' };
   if (!pathIsNormalized(inner)) return { ok: false, reason: `"${path}" is not a normalized path` };
@@ -44,9 +45,9 @@ export function escapePath(path: string): EscapeResult {
  * unit_name_from_path(): the unit name systemd expects for a path (e.g. "/mnt/a" + ".mount" →
  * "mnt-a.mount"). The path must be absolute; names of 256 bytes or more have no plain form.
  */
-export function unitNameFromPath(path: string, suffix: string): EscapeResult {
+export function unitNameFromPath(path: string, suffix: string, dropLeadingDotDot = false): EscapeResult {
   if (!path.startsWith('/')) return { ok: false, reason: `"${path}" is not an absolute path` };
-  const e = escapePath(path);
+  const e = escapePath(path, dropLeadingDotDot);
   if (!e.ok) return e;
   const name = e.name + suffix;
   if (new TextEncoder().encode(name).length >= 256) return { ok: false, reason: 'the escaped name would be 256 bytes or longer' };
@@ -76,8 +77,9 @@ export function unescapePath(escaped: string): string | undefined {
   } catch {
     return undefined;
   }
+  // "-a" or "a-" would put a slash at the start or the end, "a--b" an empty component: not a path.
+  if (text.startsWith('/') || text.endsWith('/')) return undefined;
   const path = `/${text}`;
-  // A name like "a--b" or "-a" would give an empty component: systemd calls that not a path.
   if (!pathIsNormalized(path) || path.includes('\0')) return undefined;
   return path;
 }
