@@ -123,6 +123,7 @@ export const VERIFY_REFUSAL_PATTERNS: readonly RegExp[] = [
   /^Unit (.+?) failed to load properly(?:, please adjust\/correct and reload service manager)?: .*$/,
   /^Unit (.+?) is masked\.$/,
   /^Failed to prepare filename (.+): [^:]*$/,
+  /^Failed to load unit file (.+): .*$/,
   /^Failed to create (.+?)\/start: .*$/,
   /^(.+?): service .+ not loaded, socket cannot be started\.$/,
   /^(.+?): service unit for the socket cannot be loaded: .*$/,

@@ -265,7 +265,7 @@ function readDate(cur: Cursor, spec: CalendarSpec): boolean {
   else if (t.ch !== '-') fail(`unexpected "${t.ch}" in the date`);
   t.i++;
   const second = readChain(t, false);
-  if (t.atEnd || t.ch === ' ') {
+  if (t.atEnd || t.at(0) === ' ') {
     t.skipSpaces();
     cur.i = t.i;
     spec.month = first;
@@ -277,7 +277,7 @@ function readDate(cur: Cursor, spec: CalendarSpec): boolean {
   else if (t.ch !== '-') fail(`unexpected "${t.ch}" in the date`);
   t.i++;
   const third = readChain(t, false);
-  if (!(t.atEnd || t.ch === ' ')) fail(`unexpected "${t.ch}" after the date`);
+  if (!(t.atEnd || t.at(0) === ' ')) fail(`unexpected "${t.ch}" after the date`);
   t.skipSpaces();
   cur.i = t.i;
   spec.year = first;
