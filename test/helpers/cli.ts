@@ -128,6 +128,8 @@ export const VERIFY_REFUSAL_PATTERNS: readonly RegExp[] = [
   /^(.+?): service .+ not loaded, socket cannot be started\.$/,
   /^(.+?): service unit for the socket cannot be loaded: .*$/,
   /^([^\s/][^:]*?): .*Refusing\.$/,
+  /^([^\s/][^:]*?): .*, not loading\.$/,
+  /^([^\s/][^:]*?): ExtraOptions= setting may not contain reserved option .*$/,
 ];
 
 /** `path:line: text` from log_syntax(). */
