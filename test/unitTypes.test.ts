@@ -58,3 +58,18 @@ for (const v of available) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('whole-unit refusals skip drop-ins and follow the target version', async () => {
+  const { codesOf } = await import('./helpers/diagnose');
+  assert.deepEqual(codesOf('[Timer]\nPersistent=yes\n', { path: '/proj/a.timer.d/10-x.conf' }).filter((c) => c === 'timer-no-trigger'), []);
+  assert.deepEqual(codesOf('[Mount]\nWhere=/mnt/b\n', { path: '/proj/mnt-a.mount.d/10-x.conf' }).filter((c) => c.startsWith('mount') || c === 'unit-name-path-mismatch'), []);
+  const cred = '[Mount]\nWhat=/dev/sda1\nWhere=/run/credentials/x\n';
+  assert.ok(!codesOf(cred, { path: '/proj/run-credentials-x.mount', systemdVersion: 252 }).includes('mount-api-path'));
+  assert.ok(codesOf(cred, { path: '/proj/run-credentials-x.mount', systemdVersion: 257 }).includes('mount-api-path'));
+  const swap = '[Swap]\nWhat=sda2\n';
+  assert.ok(!codesOf(swap, { path: '/proj/dev-sda2.swap', systemdVersion: 252 }).includes('unit-name-path-mismatch'));
+  assert.ok(codesOf(swap, { path: '/proj/dev-sda2.swap', systemdVersion: 257 }).includes('unit-name-path-mismatch'));
+  const pam = '[Mount]\nWhat=/dev/sda1\nPAMName=login\nKillMode=mixed\n';
+  assert.ok(codesOf(pam, { path: '/proj/mnt-a.mount', systemdVersion: 252 }).includes('pam-kill-mode'));
+  assert.ok(!codesOf(pam, { path: '/proj/mnt-a.mount', systemdVersion: 257 }).includes('pam-kill-mode'));
+});
