@@ -215,6 +215,46 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],
     silent: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=mixed\n', options: { path: '/proj/echo.service' } }],
   },
+  'timer-no-trigger': {
+    fires: [{ text: '[Timer]\nPersistent=yes\n', options: { path: '/proj/t.timer' } }, { text: '[Timer]\nOnCalendar=someday\n', options: { path: '/proj/t.timer' } }],
+    silent: [{ text: '[Timer]\nOnCalendar=daily\n', options: { path: '/proj/t.timer' } }, { text: '[Timer]\nOnClockChange=yes\n', options: { path: '/proj/t.timer' } }],
+  },
+  'path-no-trigger': {
+    fires: [{ text: '[Path]\nPathExists=relative/x\n', options: { path: '/proj/p.path' } }],
+    silent: [{ text: '[Path]\nPathExists=/tmp/x\n', options: { path: '/proj/p.path' } }],
+  },
+  'unit-name-path-mismatch': {
+    fires: [{ text: '[Mount]\nWhat=/dev/sda1\nWhere=/mnt/b\n', options: { path: '/proj/mnt-a.mount' } }, { text: '[Swap]\nWhat=/dev/sda3\n', options: { path: '/proj/dev-sda2.swap' } }],
+    silent: [{ text: '[Mount]\nWhat=/dev/sda1\nWhere=/mnt//a/\n', options: { path: '/proj/mnt-a.mount' } }, { text: '[Swap]\nWhat=/dev/sda2\n', options: { path: '/proj/dev-sda2.swap' } }],
+  },
+  'mount-what-missing': {
+    fires: [{ text: '[Mount]\nWhere=/mnt/a\n', options: { path: '/proj/mnt-a.mount' } }],
+    silent: [{ text: '[Mount]\nWhat=tmpfs\nWhere=/mnt/a\n', options: { path: '/proj/mnt-a.mount' } }, { text: '[Mount]\nWhere=/\n', options: { path: '/proj/-.mount' } }],
+  },
+  'mount-api-path': {
+    fires: [{ text: '[Mount]\nWhat=proc\nWhere=/proc\n', options: { path: '/proj/proc.mount' } }],
+    silent: [{ text: '[Mount]\nWhat=proc\nWhere=/proc2\n', options: { path: '/proj/proc2.mount' } }],
+  },
+  'automount-root': {
+    fires: [{ text: '[Automount]\nWhere=/\n', options: { path: '/proj/-.automount' } }],
+    silent: [{ text: '[Automount]\nWhere=/mnt/a\n', options: { path: '/proj/mnt-a.automount' } }],
+  },
+  'automount-reserved-option': {
+    fires: [{ text: '[Automount]\nExtraOptions=ro,fd=3\n', options: { path: '/proj/mnt-a.automount' } }],
+    silent: [{ text: '[Automount]\nExtraOptions=ro,fdx=3\n', options: { path: '/proj/mnt-a.automount' } }],
+  },
+  'invalid-slice-name': {
+    fires: [{ text: '[Slice]\n', options: { path: '/proj/a--b.slice' } }],
+    silent: [{ text: '[Slice]\n', options: { path: '/proj/a-b.slice' } }],
+  },
+  'slice-of-slice': {
+    fires: [{ text: '[Slice]\nSlice=a.slice\n', options: { path: '/proj/a-b.slice' } }],
+    silent: [{ text: '[Slice]\nCPUWeight=10\n', options: { path: '/proj/a-b.slice' } }],
+  },
+  'unit-type-not-template': {
+    fires: [{ text: '[Slice]\n', options: { path: '/proj/a@b.slice' } }],
+    silent: [{ text: '[Timer]\nOnCalendar=daily\n', options: { path: '/proj/a@b.timer' } }],
+  },
 };
 
 for (const [code, { fires, silent }] of Object.entries(CASES) as Array<[DiagnosticCode, (typeof CASES)[DiagnosticCode]]>) {

@@ -244,3 +244,20 @@ describe('hand-written docs', () => {
     assert.deepEqual(failures, []);
   });
 });
+
+describe('hover on OnCalendar=', () => {
+  test('the value shows the normalized form and the next three elapse times', () => {
+    const { markdown } = hoverAt('[Timer]\nOnCalendar=Mon..Fri 9:|00 UTC\n', { uri: 'file:///proj/a.timer' });
+    assert.match(markdown, /Mon\.\.Fri \*-\*-\* 09:00:00 UTC/);
+    assert.equal((markdown.match(/(Next elapse|Then #\d): (Mon|Tue|Wed|Thu|Fri) \d{4}-\d\d-\d\d 09:00:00 UTC/g) ?? []).length, 3);
+  });
+  test('the key shows it too; an invalid expression says systemd ignores it', () => {
+    assert.match(hoverAt('[Timer]\nOn|Calendar=daily\n', { uri: 'file:///proj/a.timer' }).markdown, /\*-\*-\* 00:00:00/);
+    assert.match(hoverAt('[Timer]\nOnCalendar=some|day\n', { uri: 'file:///proj/a.timer' }).markdown, /⚠️/);
+  });
+  test('a named zone other than UTC: normalized, next elapse not computed', () => {
+    const { markdown } = hoverAt('[Timer]\nOnCalendar=10:00 Asia/|Tokyo\n', { uri: 'file:///proj/a.timer' });
+    assert.match(markdown, /10:00:00 Asia\/Tokyo/);
+    assert.match(markdown, /not computed/);
+  });
+});

@@ -123,12 +123,15 @@ export const VERIFY_REFUSAL_PATTERNS: readonly RegExp[] = [
   /^Unit (.+?) failed to load properly(?:, please adjust\/correct and reload service manager)?: .*$/,
   /^Unit (.+?) is masked\.$/,
   /^Failed to prepare filename (.+): [^:]*$/,
+  /^Failed to load unit file (.+): .*$/,
   /^Failed to create (.+?)\/start: .*$/,
   // A Requires=/Requisite=/BindsTo= unit that exists nowhere: the start job cannot be created.
   /^(.+?): Failed to create .+?\/start: Unit .+ not found\.$/,
   /^(.+?): service .+ not loaded, socket cannot be started\.$/,
   /^(.+?): service unit for the socket cannot be loaded: .*$/,
   /^([^\s/][^:]*?): .*Refusing\.$/,
+  /^([^\s/][^:]*?): .*, not loading\.$/,
+  /^([^\s/][^:]*?): ExtraOptions= setting may not contain reserved option .*$/,
 ];
 
 /** `path:line: text` from log_syntax(). */

@@ -3,6 +3,7 @@
  * expands to, and what a value means where that is not obvious (listen addresses, enum words, time
  * spans, sizes, modes, Accept=). Pure: everything comes from the document, its tree and the context.
  */
+import { calendarLines } from './hoverCalendar';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver-types';
 import { directiveDoc } from '../data/docs';
@@ -166,6 +167,8 @@ function keyHover(document: TextDocument, section: Section, entry: Entry, ctx: F
       lines.push(`${type ? '  \n' : ''}**Values:** ${words.map(code).join(' · ')}${orBool}`);
     }
   }
+  // The key of an OnCalendar= line also shows what this expression means (the value hover has it too).
+  if (section.name === 'Timer' && key === 'OnCalendar' && entry.value !== '') lines.push('', ...calendarLines(entry.value));
   const man = target.man ?? def.man;
   if (man) lines.push('', manLink(man, name));
   while (lines[lines.length - 1] === '') lines.pop();
@@ -333,6 +336,7 @@ const SIZE_PARSERS: Readonly<Record<string, 1024 | 1000>> = {
 function valueLines(unit: UnitFile, section: Section, entry: Entry, def: DirectiveDef, parser: string, ctx: FeatureContext): string[] | undefined {
   if (section.name === 'Socket' && LISTEN_DIRECTIVES.has(entry.key)) return listenLines(unit, section, entry, ctx);
   if (section.name === 'Socket' && entry.key === 'Accept') return acceptLines(entry, ctx);
+  if (section.name === 'Timer' && entry.key === 'OnCalendar') return calendarLines(entry.value);
   const words = def.enumValues || parser === 'config_parse_socket_protocol' ? ENUM_WORDS[entry.key] : undefined;
   if (words || def.enumValues) return enumLines(entry, def, words);
   if (TIME_PARSERS.has(parser)) return timeLines(entry.value, parser);

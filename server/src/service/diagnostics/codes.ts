@@ -176,6 +176,47 @@ export const DIAGNOSTIC_CODES = {
     severity: 'hint',
     summary: 'The service\'s command line (`--port 8080`, `-p 8080`, `:8080`) or `PORT=8080` in `Environment=` names a port its socket already holds: a program that binds it itself fails with "address already in use"; it should take fd 3.',
   },
+  // Timers, paths, mounts, automounts, swaps and slices (src/core/{timer,path,mount,automount,swap,slice}.c)
+  'timer-no-trigger': {
+    severity: 'error',
+    summary: 'A timer with no usable `OnCalendar=`/`On*Sec=` line (none given, all invalid, or cleared) and no `OnClockChange=`/`OnTimezoneChange=`; systemd refuses it.',
+  },
+  'path-no-trigger': {
+    severity: 'error',
+    summary: 'A path unit with no usable `PathExists=`, `PathExistsGlob=`, `PathChanged=`, `PathModified=` or `DirectoryNotEmpty=` line; systemd refuses it.',
+  },
+  'unit-name-path-mismatch': {
+    severity: 'error',
+    summary: 'A .mount/.automount unit whose `Where=` (a .swap: `What=`) does not escape to the unit\'s name (`systemd-escape --path`), or a name that is no escaped path; systemd refuses it.',
+  },
+  'mount-what-missing': {
+    severity: 'error',
+    summary: 'A mount unit without `What=`; systemd refuses it (the root mount `-.mount` excepted).',
+  },
+  'mount-api-path': {
+    severity: 'error',
+    summary: 'A mount unit for an API file system (`/proc`, `/sys`, `/dev`, `/run`, below `/sys/fs/cgroup`, `/run/host` …) or, from v257, below `/run/credentials`; systemd refuses it.',
+  },
+  'automount-root': {
+    severity: 'error',
+    summary: 'An automount unit for `/`; systemd refuses it.',
+  },
+  'automount-reserved-option': {
+    severity: 'error',
+    summary: '`ExtraOptions=` of an automount holding an option systemd sets itself (`fd`, `pgrp`, `minproto`, `maxproto`, `direct`, `indirect`); systemd refuses the unit.',
+  },
+  'invalid-slice-name': {
+    severity: 'error',
+    summary: 'A slice name that starts or ends with `-` or holds `--` (an empty level of the slice tree); systemd refuses it.',
+  },
+  'slice-of-slice': {
+    severity: 'warning',
+    summary: '`Slice=` in a slice unit: systemd ignores it, a slice\'s parent comes from its name.',
+  },
+  'unit-type-not-template': {
+    severity: 'error',
+    summary: 'A template or instance name (`foo@.mount`, `a@b.slice`) for a unit type that cannot have one (only service, socket, target, timer and path can); systemd cannot load it.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -19,6 +19,10 @@ import { checkPairService } from './pairService';
 import { checkPairSocket } from './pairSocket';
 import { checkSocket } from './socket';
 import { checkService } from './service';
+import { checkTimer } from './timer';
+import { checkPathUnit } from './pathUnit';
+import { checkMountLike } from './mount';
+import { checkSlice } from './slice';
 import { checkSections, checkSyntax } from './syntax';
 import { checkUnitFile } from './unitFile';
 import type { Check, CheckInput, Finding } from './types';
@@ -26,6 +30,7 @@ import { checkValues } from './values';
 
 const CHECKS: Check[] = [
   checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+  checkTimer, checkPathUnit, checkMountLike, checkSlice,
   checkDynamicUser, checkPairSocket, checkPairService, checkDependencies,
 ];
 

@@ -1,6 +1,6 @@
 /** Whole-file conditions: a name systemd cannot load, and an empty file (which systemd treats as masked). */
 import { firstLineSpan } from '../parser';
-import { isValidUnitName } from '../values/unitName';
+import { isValidUnitName, unitNameForm, unitTypeMayTemplate } from '../values/unitName';
 import type { Check, Finding } from './types';
 
 export const checkUnitFile: Check = (analysis) => {
@@ -13,6 +13,15 @@ export const checkUnitFile: Check = (analysis) => {
       code: 'invalid-unit-name',
       span: start,
       message: `'${context.unitName}' is not a valid unit name (letters, digits, ":-_.\\" and one "@" for templates, under 256 characters): systemd cannot load it.`,
+    });
+  }
+  const form = unitNameForm(context.unitName);
+  if (form && form !== 'plain' && context.unitType && !unitTypeMayTemplate(context.unitType)) {
+    // unit_name_is_valid() with the type's template flags (manager_load_unit_prepare()): EINVAL.
+    findings.push({
+      code: 'unit-type-not-template',
+      span: start,
+      message: `.${context.unitType} units cannot be templates or instances (only service, socket, target, timer and path units can): systemd cannot load '${context.unitName}'.`,
     });
   }
   if (unit.text.length === 0) {

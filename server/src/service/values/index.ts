@@ -24,6 +24,7 @@ import {
   validateBindToDevice, validateFdNameValue, validateIpTos, validateListen, validateSocketBind,
   validateSocketProtocol, validateSocketService, validateTimestamping, validateXattr,
 } from './socketValues';
+import { timerValidator, validateMountNode } from './timerValues';
 import { obsoleteDepsValidator, validateServiceSockets, validateSlice, validateTriggerUnit, validateUnitDeps } from './unitValues';
 
 export type { ValueContext, ValueProblem, Validator } from './types';
@@ -53,6 +54,9 @@ const VALIDATORS: Readonly<Record<string, Factory>> = {
   config_parse_uint8: always(validateUint8),
   config_parse_uint16: always(validateUint16),
   config_parse_sec: always(validateSec),
+  config_parse_timer: timerValidator,
+  config_parse_path_spec: unitPathValidator,
+  config_parse_mount_node: always(validateMountNode),
   config_parse_sec_fix_0: always(validateSec),
   config_parse_service_timeout: always(validateSec),
   config_parse_job_timeout_sec: always(validateSec),
