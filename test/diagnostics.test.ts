@@ -179,6 +179,13 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/home/u/.config/systemd/user/echo.service' } }],
     silent: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/etc/systemd/system/echo.service' } }],
   },
+  'dynamic-user-home-workdir': {
+    fires: [{ text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=~\n', options: { path: '/proj/echo.service', systemdVersion: 257 } }],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=~\n', options: { path: '/proj/echo.service', systemdVersion: 254 } },
+      { text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=/srv\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
+  },
   'service-binds-socket-port': {
     fires: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8080\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
     silent: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8081\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],

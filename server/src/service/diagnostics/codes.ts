@@ -160,6 +160,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: '`DynamicUser=yes` in a unit of a user manager: systemd 257 refuses the unit; older versions (252 checked) load it and fail every start (status 217/USER).',
   },
+  'dynamic-user-home-workdir': {
+    severity: 'error',
+    summary: '`WorkingDirectory=~` with `DynamicUser=yes`: a dynamic user has no home; systemd 257 and later refuse the unit (254 and older load it).',
+  },
   'service-binds-socket-port': {
     severity: 'hint',
     summary: 'The service\'s command line (`--port 8080`, `-p 8080`, `:8080`) or `PORT=8080` in `Environment=` names a port its socket already holds: a program that binds it itself fails with "address already in use"; it should take fd 3.',

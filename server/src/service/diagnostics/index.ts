@@ -39,7 +39,17 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export function collectFindings(input: CheckInput): Finding[] {
   const analysis = analyzeUnit(input.unit, input.context, input.catalog, input.settings.systemdVersion);
   const withSiblings = { ...input, siblingRefusal: (name: string) => siblingRefusal(input, name) };
-  return CHECKS.flatMap((check) => check(analysis, withSiblings));
+  return afterStop(input, CHECKS.flatMap((check) => check(analysis, withSiblings)));
+}
+
+/** Problems that make systemd stop reading the file: nothing after them is ever parsed. */
+const STOPS_READING = new Set(['invalid-section-header', 'invalid-utf8']);
+
+/** Drops findings about lines systemd never reads (after an invalid section header or UTF-8 line). */
+function afterStop(input: CheckInput, findings: Finding[]): Finding[] {
+  const stop = input.unit.problems.find((p) => STOPS_READING.has(p.kind));
+  if (!stop) return findings;
+  return findings.filter((f) => f.span.start <= stop.span.start || STOPS_READING.has(f.code));
 }
 
 /** Lints a unit found next to this one (one level deep: the sibling gets no resolver of its own). */
