@@ -4,6 +4,7 @@
  * (system-units.test.ts):
  *   - Error exactly where systemd refuses the unit (a unit-level refusal line names the file);
  *   - a Warning (or an Error) on every line systemd reports as ignored ("…, ignoring." / "Ignoring.");
+ *     where it says it uses another value ("automatically updating to journal") a Warning is allowed;
  *   - no Warning on a line systemd prints nothing about, or only a notice about (a line systemd applies
  *     while complaining is information), except for the codes in SILENT_EFFECT_CODES: lines that have no
  *     effect although systemd does not say so (a single-value key set again later, …).
@@ -43,9 +44,18 @@ export interface Disagreement {
   catalogCause?: string;
 }
 
-/** A systemd message about a line that says the line is dropped. */
+/** A systemd message about a line that says the line (or part of it, like the "!!" prefix) is dropped. */
 export function isIgnoredLineMessage(m: VerifyMessage): boolean {
   return /ignor/i.test(m.text);
+}
+
+/**
+ * A message saying systemd uses another value than the one written ("Standard output type syslog is
+ * obsolete, automatically updating to journal"): a Warning is right there (what runs is not what is
+ * written), and so is information.
+ */
+export function isReplacedValueMessage(m: VerifyMessage): boolean {
+  return /automatically updating to/i.test(m.text);
 }
 
 const CATALOG_KEY_CODES = new Set(['unknown-directive', 'directive-too-new', 'removed-directive']);
@@ -68,10 +78,11 @@ export function compareFile(file: string, v: VerifyOutcome, ours: readonly JsonD
   const ignoredLines = new Map<number, string[]>();
   const noticeLines = new Map<number, string[]>();
   for (const m of messages) {
-    const target = isIgnoredLineMessage(m) ? ignoredLines : noticeLines;
+    const target = isIgnoredLineMessage(m) || isReplacedValueMessage(m) ? ignoredLines : noticeLines;
     target.set(m.line!, [...(target.get(m.line!) ?? []), m.text]);
   }
   for (const [line, texts] of ignoredLines) {
+    if (texts.every((t) => isReplacedValueMessage({ subject: '', text: t }))) continue; // a Warning is allowed, not required
     const here = ours.filter((d) => covers(d, line) && (d.severity === 'error' || d.severity === 'warning'));
     if (here.length === 0) {
       out.push(withCatalogCause({ cls: 'ignored-line-without-warning', file, line, systemd: texts.join(' | '), ours: ours.filter((d) => covers(d, line)) }, version));

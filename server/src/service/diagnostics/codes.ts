@@ -53,6 +53,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'hint',
     summary: 'An old spelling systemd still accepts for a directive with a newer name.',
   },
+  'unsupported-for-unit-type': {
+    severity: 'warning',
+    summary: 'A setting this unit type cannot use (`Delegate=` outside services and scopes, `ManagedOOM*=`/`OOMRules=` outside services, scopes and slices); systemd ignores the line.',
+  },
+  'deprecated-setting': {
+    severity: 'information',
+    summary: 'A setting systemd applies but logs as deprecated: `KillMode=none`, and `MemoryLimit=`, `CPUShares=`, `StartupCPUShares=`, `BlockIODeviceWeight=`, `BlockIO*Bandwidth=` before their removal in 258.',
+  },
   'directive-too-new': {
     severity: 'warning',
     summary: 'A directive newer than the target systemd version; that systemd ignores it as an unknown key.',
@@ -73,6 +81,14 @@ export const DIAGNOSTIC_CODES = {
   'legacy-path': {
     severity: 'information',
     summary: 'A path below `/var/run/`; systemd rewrites it to `/run/` and asks for the unit to be updated.',
+  },
+  'obsolete-value': {
+    severity: 'warning',
+    summary: 'A value systemd replaces with its successor (`StandardOutput=syslog` → `journal`, `syslog+console` → `journal+console`): the line runs with the other value.',
+  },
+  'ignored-exec-prefix': {
+    severity: 'warning',
+    summary: 'The `!!` prefix of a command line: systemd 258 and later ignore it (the command runs as without `!`).',
   },
   'inline-comment': {
     severity: 'warning',

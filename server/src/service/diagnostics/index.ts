@@ -9,6 +9,7 @@ import { analyzeUnit } from '../analysis';
 import { parseUnit } from '../parser';
 import { unitTypeOfName } from '../unitContext';
 import { defaultSeverity, type Severity } from './codes';
+import { checkDeprecated } from './deprecated';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
 import { checkDynamicUser } from './dynamicUser';
@@ -23,7 +24,7 @@ import type { Check, CheckInput, Finding } from './types';
 import { checkValues } from './values';
 
 const CHECKS: Check[] = [
-  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkDeprecated, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
   checkDynamicUser, checkPairSocket, checkPairService,
 ];
 
