@@ -214,6 +214,13 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8080\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
     silent: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8081\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
   },
+  'private-pids-not-service': {
+    fires: [{ text: S('ListenStream=80\nPrivatePIDs=yes'), options: { systemdVersion: 257 } }],
+    silent: [
+      { text: S('ListenStream=80\nPrivatePIDs=no'), options: { systemdVersion: 257 } },
+      { text: '[Service]\nExecStart=/bin/true\nPrivatePIDs=yes\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
+  },
   'pam-kill-mode': {
     fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],
     silent: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=mixed\n', options: { path: '/proj/echo.service' } }],

@@ -147,6 +147,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'The file name is not a valid unit name (characters, length, `@` placement); systemd cannot load it under that name.',
   },
+  'private-pids-not-service': {
+    severity: 'error',
+    summary: '`PrivatePIDs=` other than `no` in a socket, mount or swap unit: systemd (257 and later, which have the setting) refuses the unit; only services can have a PID namespace of their own.',
+  },
   'pam-kill-mode': {
     severity: 'error',
     summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
