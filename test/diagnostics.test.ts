@@ -53,6 +53,19 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Unit]\nStartLimitInterval=10s\n' + S('ListenStream=80') }],
     silent: [{ text: '[Unit]\nStartLimitIntervalSec=10s\n' + S('ListenStream=80') }],
   },
+  'unsupported-for-unit-type': {
+    fires: [{ text: S('ListenStream=80\nManagedOOMSwap=kill\nDelegate=yes'), options: { path: '/proj/echo.socket' } }],
+    silent: [{ text: '[Service]\nExecStart=/bin/true\nManagedOOMSwap=kill\nDelegate=yes\n', options: { path: '/proj/echo.service' } }],
+  },
+  'deprecated-setting': {
+    fires: [
+      { text: '[Service]\nExecStart=/bin/true\nKillMode=none\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/true\nMemoryLimit=1G\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\nKillMode=mixed\nMemoryMax=1G\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
+  },
   'directive-too-new': {
     fires: [{ text: S('ListenStream=80\nDeferTrigger=yes'), options: { systemdVersion: 252 } }],
     silent: [{ text: S('ListenStream=80\nDeferTrigger=yes'), options: { systemdVersion: 258 } }],
@@ -82,6 +95,17 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
   'legacy-path': {
     fires: [{ text: S('ListenStream=/var/run/echo.sock') }],
     silent: [{ text: S('ListenStream=/run/echo.sock') }],
+  },
+  'obsolete-value': {
+    fires: [{ text: '[Service]\nExecStart=/bin/true\nStandardOutput=syslog\n', options: { path: '/proj/echo.service' } }],
+    silent: [{ text: '[Service]\nExecStart=/bin/true\nStandardOutput=journal\n', options: { path: '/proj/echo.service' } }],
+  },
+  'ignored-exec-prefix': {
+    fires: [{ text: '[Service]\nExecStart=!!/bin/true\n', options: { path: '/proj/echo.service', systemdVersion: 258 } }],
+    silent: [
+      { text: '[Service]\nExecStart=!!/bin/true\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+      { text: '[Service]\nExecStart=!/bin/true\n', options: { path: '/proj/echo.service', systemdVersion: 258 } },
+    ],
   },
   'inline-comment': {
     fires: [{ text: S('ListenStream=8080 # web') }, { text: '[Unit]\nDescription=Echo # the demo\n' + S('ListenStream=80') }],
@@ -207,9 +231,23 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/home/u/.config/systemd/user/echo.service' } }],
     silent: [{ text: '[Service]\nExecStart=/usr/bin/web\nDynamicUser=yes\n', options: { path: '/etc/systemd/system/echo.service' } }],
   },
+  'dynamic-user-home-workdir': {
+    fires: [{ text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=~\n', options: { path: '/proj/echo.service', systemdVersion: 257 } }],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=~\n', options: { path: '/proj/echo.service', systemdVersion: 254 } },
+      { text: '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nWorkingDirectory=/srv\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
+  },
   'service-binds-socket-port': {
     fires: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8080\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
     silent: [{ text: '[Service]\nExecStart=/usr/bin/web --port 8081\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=8080') } } }],
+  },
+  'private-pids-not-service': {
+    fires: [{ text: S('ListenStream=80\nPrivatePIDs=yes'), options: { systemdVersion: 257 } }],
+    silent: [
+      { text: S('ListenStream=80\nPrivatePIDs=no'), options: { systemdVersion: 257 } },
+      { text: '[Service]\nExecStart=/bin/true\nPrivatePIDs=yes\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
+    ],
   },
   'pam-kill-mode': {
     fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],

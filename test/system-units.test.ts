@@ -16,11 +16,13 @@
  * masks (symlinks to /dev/null) and the enablement links in `*.wants/`, `*.requires/`, `*.upholds/`
  * (they point at files that are linted anyway).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareFile, describeDisagreement, type Disagreement } from './helpers/agreement';
 import { cliBuilt, formatDiag, runLint, runSystemdVerify, systemdAnalyzeVersion, type JsonDiag } from './helpers/cli';
+import { describeValidator, skipUnlessValidator, validatorFor } from './helpers/validators';
 
 const SYSTEM_DIR = '/lib/systemd/system';
 const UNIT_SUFFIXES = ['socket', 'service', 'timer', 'path', 'mount', 'automount', 'swap', 'target', 'slice', 'scope'];
@@ -158,3 +160,92 @@ function sourceLine(d: JsonDiag): string {
     return '(unreadable)';
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Every root's shipped units, at that root's version, compared line by line with that version's verify
+
+const SHIPPED_DIRS: Array<{ dir: string; scope: 'system' | 'user' }> = [
+  { dir: 'usr/lib/systemd/system', scope: 'system' },
+  { dir: 'usr/lib/systemd/user', scope: 'user' },
+];
+
+/**
+ * Refusals that come from verify's way of loading a template (as instance "i" or "test_instance"), not
+ * from the unit: `quotaon@.service` wants the mount of its instance, which does not exist.
+ */
+const INSTANCE_ARTIFACT = /Failed to create .+\/start: Unit (?:i|test_instance)\.[a-z]+ not found\.$/;
+
+/** Regular unit files and drop-ins (aliases and masks are links to files that are compared anyway). */
+function shippedFiles(dir: string): string[] {
+  return collectUnitFiles(dir).files.filter((f) => !fs.lstatSync(f).isSymbolicLink());
+}
+
+interface ShippedResult {
+  version: number;
+  origin: string;
+  dir: string;
+  units: number;
+  agreeing: number;
+  disagreements: Disagreement[];
+  ms: number;
+}
+const shippedResults: ShippedResult[] = [];
+
+for (const version of [252, 257, 262]) {
+  for (const { dir, scope } of SHIPPED_DIRS) {
+    test(`shipped ${scope} units at ${version} agree with that version's verify`, { skip: skipUnlessValidator(version) }, (t) => {
+      const v = validatorFor(version)!;
+      const folder = path.join(v.root ?? '/', dir);
+      if (!fs.existsSync(folder)) return t.skip(`${folder} does not exist`);
+      assert.ok(cliBuilt(), 'dist/cli.js is missing: run `npm run build` (npm test does it in pretest)');
+      const started = Date.now();
+      const files = shippedFiles(folder);
+      const units = files.filter((f) => !f.endsWith('.conf'));
+      const verdict = v.verifyInstalled(units, { scope });
+      verdict.refusals = verdict.refusals.filter((r) => !INSTANCE_ARTIFACT.test(r.text));
+      const lint = runLint(files, ['--systemd-version', String(version)]);
+      assert.ok(lint.status === 0 || lint.status === 1, `sockact lint failed: exit ${lint.status}; ${lint.stderr.trim()}`);
+      const byFile = new Map<string, JsonDiag[]>();
+      for (const d of lint.diagnostics) {
+        const f = path.resolve(d.file);
+        byFile.set(f, [...(byFile.get(f) ?? []), { ...d, file: f }]);
+      }
+      const disagreements = files.flatMap((f) => compareFile(f, verdict, byFile.get(f) ?? [], version));
+      const bad = new Set(disagreements.map((d) => d.file));
+      shippedResults.push({ version, origin: v.origin, dir: folder, units: files.length, agreeing: files.length - bad.size, disagreements, ms: Date.now() - started });
+
+      const ours = disagreements.filter((d) => !d.catalogCause);
+      const catalog = disagreements.filter((d) => d.catalogCause);
+      assert.equal(
+        ours.length,
+        0,
+        `sockact disagrees with ${describeValidator(v)} on ${folder}:\n${ours.map((d) => `  ${describeDisagreement(d, folder)}`).join('\n')}`,
+      );
+      assert.equal(
+        catalog.length,
+        0,
+        `CATALOG: sockact disagrees with ${describeValidator(v)} on ${folder} only because the directive catalog lacks ` +
+          `systemd ${version}'s keys or enum words (the catalog regeneration fixes these):\n` +
+          catalog.map((d) => `  ${describeDisagreement(d, folder)}`).join('\n'),
+      );
+    });
+  }
+}
+
+after(() => {
+  if (shippedResults.length === 0) return;
+  const lines = ['Shipped units vs systemd-analyze verify at their version:'];
+  for (const r of shippedResults) {
+    const byClass = new Map<string, number>();
+    for (const d of r.disagreements) {
+      const k = `${d.cls}${d.catalogCause ? ' (catalog)' : ''}`;
+      byClass.set(k, (byClass.get(k) ?? 0) + 1);
+    }
+    lines.push(
+      `  ${r.version} ${r.origin} ${r.dir}: ${r.agreeing}/${r.units} files agree in ${r.ms} ms` +
+        (byClass.size ? `; ${[...byClass].map(([k, n]) => `${k}: ${n}`).join(', ')}` : ''),
+    );
+    for (const d of r.disagreements) lines.push(`    ${describeDisagreement(d, r.dir)}`);
+  }
+  console.log(lines.join('\n'));
+});

@@ -42,26 +42,36 @@
  * the exit status is non-zero, or a refusal naming a unit that is not one of the case's files fails
  * the case, so a new kind of systemd message gets looked at instead of silently misjudged.
  *
- * Our CLI runs with `--systemd-version N`, N = the version of the systemd-analyze that judged (252 here),
- * so version-dependent checks (MaxConnections=0 without Accept=, vsock-dgram:, …) compare like with like.
+ * Our CLI runs with `--systemd-version N`, N = the version of the systemd-analyze that judged, so
+ * version-dependent checks (MaxConnections=0 without Accept=, vsock-dgram:, …) compare like with like.
+ *
+ * Every validator of test/helpers/validators.ts judges every case (252 here, 257 and 262 in the Debian
+ * roots; a missing one is skipped with the reason), and the rules are per line too (helpers/agreement.ts):
+ * Error exactly where that version refuses the unit, a Warning on each line it reports as ignored, no
+ * Warning where it prints nothing (or only a notice: that is information). 257 and later print the
+ * `/var/run/` rewrite at info level and name the setting in value errors ("Failed to parse Accept=maybe,
+ * ignoring: …") where 252 said "Failed to parse boolean value, ignoring: maybe".
  */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareFile, describeDisagreement, type Disagreement } from './helpers/agreement';
 import {
   attributeUnit as attribute,
   classifyVerifyOutput,
   cliBuilt,
   formatDiag,
   runLint,
-  runSystemdVerify,
-  systemdAnalyzeVersion,
   type JsonDiag,
   type VerifyOutcome,
 } from './helpers/cli';
+import { describeValidator, skipUnlessValidator, validatorFor, type Validator } from './helpers/validators';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
+
+/** The versions the harness compares with; each is skipped (with the reason) when its validator is missing. */
+const VERSIONS = [252, 257, 262];
 
 function caseFiles(caseDir: string): string[] {
   return fs
@@ -79,14 +89,11 @@ const cases = fs.existsSync(FIXTURES)
       .sort()
   : [];
 
-const systemdVersion = systemdAnalyzeVersion();
-const systemd = systemdVersion === undefined ? undefined : { version: systemdVersion };
-const skipReason = systemd ? false : 'systemd-analyze is not installed (or `systemd-analyze --version` failed): cannot compare with systemd';
-
 // ---------------------------------------------------------------------------------------------------
 // Results and the summary table
 
 interface Row {
+  version: number;
   caseName: string;
   file: string;
   systemd: 'refused' | 'accepted';
@@ -95,28 +102,38 @@ interface Row {
   agree: boolean;
 }
 const rows: Row[] = [];
-const verdicts = new Map<string, VerifyOutcome>();
+/** Verdicts per version and case, computed on first use (a version's tests may all be skipped). */
+const verdicts = new Map<number, Map<string, VerifyOutcome>>();
 
-before(() => {
-  if (!systemd) return;
-  for (const c of cases) {
-    const dir = path.join(FIXTURES, c);
-    verdicts.set(c, runSystemdVerify(caseFiles(dir), dir));
+function verdict(v: Validator, caseName: string): VerifyOutcome {
+  let byCase = verdicts.get(v.version);
+  if (!byCase) verdicts.set(v.version, (byCase = new Map()));
+  let o = byCase.get(caseName);
+  if (!o) {
+    const dir = path.join(FIXTURES, caseName);
+    o = v.verify(caseFiles(dir).map((f) => path.join(dir, f)));
+    // Validators see absolute paths; the harness works with the case's file names.
+    o = classifyVerifyOutput(o.output, o.status, caseFiles(dir));
+    byCase.set(caseName, o);
   }
-});
+  return o;
+}
 
 after(() => {
   if (rows.length === 0) return;
   const w = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
   const lines = [
-    `systemd-analyze verify (systemd ${systemd?.version}) vs sockact lint, per file:`,
-    `${w('case', 28)} ${w('file', 34)} ${w('systemd', 9)} ${w('sockact', 44)} agree  systemd says`,
+    `systemd-analyze verify vs sockact lint, per version and file:`,
+    `${w('ver', 4)} ${w('case', 28)} ${w('file', 34)} ${w('systemd', 9)} ${w('sockact', 44)} agree  systemd says`,
   ];
   for (const r of rows) {
-    lines.push(`${w(r.caseName, 28)} ${w(r.file, 34)} ${w(r.systemd, 9)} ${w(r.ours, 44)} ${r.agree ? 'yes  ' : 'NO   '}  ${r.why}`);
+    lines.push(`${w(String(r.version), 4)} ${w(r.caseName, 28)} ${w(r.file, 34)} ${w(r.systemd, 9)} ${w(r.ours, 44)} ${r.agree ? 'yes  ' : 'NO   '}  ${r.why}`);
   }
-  const bad = rows.filter((r) => !r.agree).length;
-  lines.push(`${rows.length} files in ${new Set(rows.map((r) => r.caseName)).size} cases, ${bad} disagreement(s).`);
+  for (const version of [...new Set(rows.map((r) => r.version))]) {
+    const mine = rows.filter((r) => r.version === version);
+    const bad = mine.filter((r) => !r.agree).length;
+    lines.push(`systemd ${version}: ${mine.length} files in ${new Set(mine.map((r) => r.caseName)).size} cases, ${bad} disagreement(s).`);
+  }
   console.log(lines.join('\n'));
 });
 
@@ -155,66 +172,72 @@ test('the corpus exists', () => {
   assert.ok(cases.length >= 25, `expected at least 25 case folders in ${FIXTURES}, found ${cases.length}`);
 });
 
-for (const caseName of cases) {
-  test(`verify agreement: ${caseName}`, { skip: skipReason }, () => {
-    assert.ok(cliBuilt(), 'dist/cli.js is missing: run `npm run build` (npm test does it in pretest)');
-    const dir = path.join(FIXTURES, caseName);
-    const files = caseFiles(dir);
-    const v = verdicts.get(caseName);
-    assert.ok(v, 'systemd-analyze verify did not run for this case');
+for (const version of VERSIONS) {
+  const skip = skipUnlessValidator(version);
+  for (const caseName of cases) {
+    test(`verify agreement at ${version}: ${caseName}`, { skip }, () => checkCase(validatorFor(version)!, caseName));
+  }
+}
 
-    // 1. systemd's verdict, with sanity checks so we never misjudge silently.
-    const strays = v.refusals.filter((r) => r.file === undefined);
-    assert.equal(strays.length, 0, `systemd refused a unit that is not one of the case files:\n${v.output}`);
-    if (v.status !== 0) {
-      assert.ok(
-        v.refusals.length > 0 || (v.noise.length > 0 && v.unrecognised.length === 0),
-        `systemd-analyze verify exited ${v.status} but no refusal or known noise explains it; output:\n${v.output}`,
-      );
-      assert.equal(v.unrecognised.length, 0, `unrecognised systemd-analyze output (classify it in this test):\n${v.unrecognised.join('\n')}`);
-    }
-    const refused = new Map<string, string[]>();
-    for (const r of v.refusals) refused.set(r.file!, [...(refused.get(r.file!) ?? []), r.text]);
+function checkCase(validator: Validator, caseName: string): void {
+  assert.ok(cliBuilt(), 'dist/cli.js is missing: run `npm run build` (npm test does it in pretest)');
+  const dir = path.join(FIXTURES, caseName);
+  const files = caseFiles(dir);
+  const v = verdict(validator, caseName);
 
-    // 2. Ours, on the same files from the same directory.
-    const lint = runLint(files, ['--systemd-version', String(systemd!.version)], { cwd: dir });
-    const byFile = new Map<string, JsonDiag[]>();
-    for (const d of lint.diagnostics) {
-      const f = attribute(d.file, files) ?? d.file;
-      byFile.set(f, [...(byFile.get(f) ?? []), d]);
-    }
+  // 1. systemd's verdict, with sanity checks so we never misjudge silently.
+  const strays = v.refusals.filter((r) => r.file === undefined);
+  assert.equal(strays.length, 0, `systemd refused a unit that is not one of the case files:\n${v.output}`);
+  if (v.status !== 0) {
+    assert.ok(
+      v.refusals.length > 0 || (v.noise.length > 0 && v.unrecognised.length === 0),
+      `systemd-analyze verify exited ${v.status} but no refusal or known noise explains it; output:\n${v.output}`,
+    );
+    assert.equal(v.unrecognised.length, 0, `unrecognised systemd-analyze output (classify it in this test):\n${v.unrecognised.join('\n')}`);
+  }
+  const refused = new Map<string, string[]>();
+  for (const r of v.refusals) refused.set(r.file!, [...(refused.get(r.file!) ?? []), r.text]);
 
-    const problems: string[] = [];
-    for (const f of files) {
-      const ours = byFile.get(f) ?? [];
-      const errors = ours.filter((d) => d.severity === 'error');
-      const sysRefused = refused.has(f);
-      const agree = sysRefused ? errors.length > 0 : errors.length === 0;
-      const parse = v.parseMessages.filter((p) => p.file === f).map((p) => `:${p.line}: ${p.text}`);
-      rows.push({
-        caseName,
-        file: f,
-        systemd: sysRefused ? 'refused' : 'accepted',
-        why: [...(refused.get(f) ?? []), ...parse].join(' | ') || '-',
-        ours: ours.map((d) => `${d.severity[0].toUpperCase()}:${d.code}`).join(',') || '-',
-        agree,
-      });
-      if (!agree) {
-        problems.push(
-          sysRefused
-            ? `${f}: systemd REFUSES it but sockact reports no error.\n  systemd: ${refused.get(f)!.join('\n           ')}`
-            : `${f}: systemd ACCEPTS it but sockact reports error(s).`,
-        );
-        if (parse.length) problems.push(`  systemd parse messages: ${parse.join('\n                          ')}`);
-        problems.push(`  sockact: ${ours.length ? ours.map(formatDiag).join('\n           ') : '(no diagnostics)'}`);
-      }
+  // 2. Ours, on the same files from the same directory, at the same version.
+  const lint = runLint(files, ['--systemd-version', String(validator.version)], { cwd: dir });
+  const byFile = new Map<string, JsonDiag[]>();
+  for (const d of lint.diagnostics) {
+    const f = attribute(d.file, files) ?? d.file;
+    byFile.set(f, [...(byFile.get(f) ?? []), { ...d, file: f }]);
+  }
+
+  const problems: string[] = [];
+  const all: Disagreement[] = [];
+  for (const f of files) {
+    const ours = byFile.get(f) ?? [];
+    const found = compareFile(f, v, ours, validator.version);
+    all.push(...found);
+    const parse = v.parseMessages.filter((p) => p.file === f).map((p) => `:${p.line}: ${p.text}`);
+    rows.push({
+      version: validator.version,
+      caseName,
+      file: f,
+      systemd: refused.has(f) ? 'refused' : 'accepted',
+      why: [...(refused.get(f) ?? []), ...parse].join(' | ') || '-',
+      ours: ours.map((d) => `${d.severity[0].toUpperCase()}:${d.code}`).join(',') || '-',
+      agree: found.length === 0,
+    });
+    if (found.length) {
+      problems.push(...found.map((d) => describeDisagreement(d)));
+      problems.push(`  sockact: ${ours.length ? ours.map(formatDiag).join('\n           ') : '(no diagnostics)'}`);
     }
-    const anyError = lint.diagnostics.some((d) => d.severity === 'error');
-    if (lint.status !== (anyError ? 1 : 0)) {
-      problems.push(`sockact exit status ${lint.status}, expected ${anyError ? 1 : 0} (errors reported: ${anyError}); stderr: ${lint.stderr.trim()}`);
-    }
-    assert.ok(problems.length === 0, `${caseName}: sockact disagrees with systemd-analyze verify\n${problems.join('\n')}\nsystemd output:\n${v.output.trim()}`);
-  });
+  }
+  const anyError = lint.diagnostics.some((d) => d.severity === 'error');
+  if (lint.status !== (anyError ? 1 : 0)) {
+    problems.push(`sockact exit status ${lint.status}, expected ${anyError ? 1 : 0} (errors reported: ${anyError}); stderr: ${lint.stderr.trim()}`);
+  }
+  const catalogOnly = all.length > 0 && all.every((d) => d.catalogCause);
+  assert.ok(
+    problems.length === 0,
+    `${caseName}: sockact disagrees with ${describeValidator(validator)}` +
+      (catalogOnly ? ' (ONLY because of the directive catalog: see the [catalog: …] notes)' : '') +
+      `\n${problems.join('\n')}\nsystemd output:\n${v.output.trim()}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -234,13 +257,16 @@ const REFUSAL_KINDS: Array<[string, RegExp]> = [
   ['empty unit file = masked', /is masked/],
 ];
 
-test('the corpus covers both verdicts and every kind of refusal', { skip: skipReason }, () => {
-  const all = [...verdicts.values()];
-  const texts = all.flatMap((v) => v.refusals.map((r) => r.text));
-  const missing = REFUSAL_KINDS.filter(([, re]) => !texts.some((t) => re.test(t))).map(([k]) => k);
-  assert.deepEqual(missing, [], `no case in ${FIXTURES} produces these refusals any more`);
-  const refusedCases = all.filter((v) => v.refusals.length > 0).length;
-  const acceptedCases = all.length - refusedCases;
-  assert.ok(refusedCases >= 10, `only ${refusedCases} cases are refused by systemd`);
-  assert.ok(acceptedCases >= 10, `only ${acceptedCases} cases are accepted by systemd`);
-});
+for (const version of VERSIONS) {
+  test(`the corpus covers both verdicts and every kind of refusal at ${version}`, { skip: skipUnlessValidator(version) }, () => {
+    const validator = validatorFor(version)!;
+    const all = cases.map((c) => verdict(validator, c));
+    const texts = all.flatMap((v) => v.refusals.map((r) => r.text));
+    const missing = REFUSAL_KINDS.filter(([, re]) => !texts.some((t) => re.test(t))).map(([k]) => k);
+    assert.deepEqual(missing, [], `no case in ${FIXTURES} produces these refusals any more at ${version}`);
+    const refusedCases = all.filter((v) => v.refusals.length > 0).length;
+    const acceptedCases = all.length - refusedCases;
+    assert.ok(refusedCases >= 10, `only ${refusedCases} cases are refused by systemd ${version}`);
+    assert.ok(acceptedCases >= 10, `only ${acceptedCases} cases are accepted by systemd ${version}`);
+  });
+}

@@ -4,7 +4,8 @@
  * The process is spawned with an argument array (never through a shell).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -188,8 +189,15 @@ function verifyEnv(): NodeJS.ProcessEnv {
 }
 
 /** `systemd-analyze verify FILE...` (run as the current user, system manager mode), classified. */
-export function runSystemdVerify(files: readonly string[], cwd?: string): VerifyOutcome {
-  const r = spawnSync('systemd-analyze', ['verify', ...files], { cwd, encoding: 'utf8', env: verifyEnv(), timeout: 120_000 });
+export function runSystemdVerify(files: readonly string[], cwd?: string, scope: 'system' | 'user' = 'system'): VerifyOutcome {
+  const env = verifyEnv();
+  if (scope === 'user') {
+    // A user manager needs a runtime directory of its own ("Failed to lookup RuntimeDirectory path").
+    env.XDG_RUNTIME_DIR = mkdtempSync(path.join(os.tmpdir(), 'sockact-xdg-'));
+  }
+  const args = ['verify', '--man=no', ...(scope === 'user' ? ['--user'] : []), ...files];
+  const r = spawnSync('systemd-analyze', args, { cwd, encoding: 'utf8', env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  if (scope === 'user') rmSync(env.XDG_RUNTIME_DIR!, { recursive: true, force: true });
   if (r.error) throw r.error;
   return classifyVerifyOutput(`${r.stderr ?? ''}\n${r.stdout ?? ''}`, r.status, files);
 }

@@ -9,6 +9,7 @@ import type { Entry, Section, UnitFile } from './parser';
 import type { UnitContext } from './unitContext';
 import type { ValueProblem } from './values/types';
 import { validatorForParser } from './values';
+import { unitTypesForParser } from './unitTypeSupport';
 
 export type EntryFate =
   | 'applied'
@@ -18,6 +19,7 @@ export type EntryFate =
   | 'disabled'
   | 'too-new'
   | 'invalid-value'
+  | 'wrong-unit-type' // the parser ignores the line for this unit type (unitTypeSupport.ts)
   | 'extension'; // X- keys: ignored by design, no warning
 
 export interface AnalyzedEntry {
@@ -93,11 +95,14 @@ function fateOf(
   problems: ValueProblem[],
   key: string,
   systemdVersion: number,
+  context: UnitContext,
 ): EntryFate {
   if (!def) return isExtensionName(key) ? 'extension' : 'unknown';
   if (def.status === 'removed') return 'removed';
   if (def.status === 'disabled') return 'disabled';
   if (def.since !== undefined && def.since > systemdVersion) return 'too-new';
+  const types = unitTypesForParser(parserAt(def, systemdVersion));
+  if (types && context.unitType && !types.includes(context.unitType)) return 'wrong-unit-type';
   return problems.some(dropsAssignment) ? 'invalid-value' : 'applied';
 }
 
@@ -128,7 +133,7 @@ export function analyzeUnit(
       const known = catalog.lookup(section.name, entry.key);
       const def = known && directiveAt(known, systemdVersion);
       const problems = known && def ? problemsOf(known, def, entry, context, systemdVersion) : NO_PROBLEMS;
-      const analyzed: AnalyzedEntry = { section, entry, def, problems, fate: fateOf(def, problems, entry.key, systemdVersion) };
+      const analyzed: AnalyzedEntry = { section, entry, def, problems, fate: fateOf(def, problems, entry.key, systemdVersion, context) };
       entries.push(analyzed);
       if (analyzed.fate === 'applied') index(analyzed);
     }

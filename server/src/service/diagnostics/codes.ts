@@ -53,6 +53,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'hint',
     summary: 'An old spelling systemd still accepts for a directive with a newer name.',
   },
+  'unsupported-for-unit-type': {
+    severity: 'warning',
+    summary: 'A setting this unit type cannot use (`Delegate=` outside services and scopes, `ManagedOOM*=`/`OOMRules=` outside services, scopes and slices); systemd ignores the line.',
+  },
+  'deprecated-setting': {
+    severity: 'information',
+    summary: 'A setting systemd applies but logs as deprecated: `KillMode=none`, and `MemoryLimit=`, `CPUShares=`, `StartupCPUShares=`, `BlockIODeviceWeight=`, `BlockIO*Bandwidth=` before their removal in 258.',
+  },
   'directive-too-new': {
     severity: 'warning',
     summary: 'A directive newer than the target systemd version; that systemd ignores it as an unknown key.',
@@ -77,6 +85,14 @@ export const DIAGNOSTIC_CODES = {
   'legacy-path': {
     severity: 'information',
     summary: 'A path below `/var/run/`; systemd rewrites it to `/run/` and asks for the unit to be updated.',
+  },
+  'obsolete-value': {
+    severity: 'warning',
+    summary: 'A value systemd replaces with its successor (`StandardOutput=syslog` → `journal`, `syslog+console` → `journal+console`): the line runs with the other value.',
+  },
+  'ignored-exec-prefix': {
+    severity: 'warning',
+    summary: 'The `!!` prefix of a command line: systemd 258 and later ignore it (the command runs as without `!`).',
   },
   'inline-comment': {
     severity: 'warning',
@@ -135,6 +151,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'The file name is not a valid unit name (characters, length, `@` placement); systemd cannot load it under that name.',
   },
+  'private-pids-not-service': {
+    severity: 'error',
+    summary: '`PrivatePIDs=` other than `no` in a socket, mount or swap unit: systemd (257 and later, which have the setting) refuses the unit; only services can have a PID namespace of their own.',
+  },
   'pam-kill-mode': {
     severity: 'error',
     summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
@@ -171,6 +191,10 @@ export const DIAGNOSTIC_CODES = {
   'dynamic-user-in-user-unit': {
     severity: 'error',
     summary: '`DynamicUser=yes` in a unit of a user manager: systemd 257 refuses the unit; older versions (252 checked) load it and fail every start (status 217/USER).',
+  },
+  'dynamic-user-home-workdir': {
+    severity: 'error',
+    summary: '`WorkingDirectory=~` with `DynamicUser=yes`: a dynamic user has no home; systemd 257 and later refuse the unit (254 and older load it).',
   },
   'service-binds-socket-port': {
     severity: 'hint',

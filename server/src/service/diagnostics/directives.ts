@@ -1,5 +1,6 @@
 /** Keys systemd does not know, no longer supports, knows under a newer name, or only knows in a newer version. */
-import type { AnalyzedEntry } from '../analysis';
+import { parserAt, type AnalyzedEntry } from '../analysis';
+import { unitTypesForParser } from '../unitTypeSupport';
 import type { DirectiveCatalog } from '../catalog';
 import type { Check, Finding } from './types';
 
@@ -32,6 +33,13 @@ export const checkDirectives: Check = (analysis, { catalog, settings }) => {
           code: 'removed-directive',
           span: e.entry.keySpan,
           message: `systemd no longer supports ${key}=: it accepts the line but ignores it.`,
+        });
+        break;
+      case 'wrong-unit-type':
+        findings.push({
+          code: 'unsupported-for-unit-type',
+          span: e.entry.keySpan,
+          message: `systemd ignores ${key}= in a .${analysis.context.unitType} unit: it only applies to .${unitTypesForParser(parserAt(e.def!, settings.systemdVersion))!.join(', .')} units.`,
         });
         break;
       case 'too-new':

@@ -1,6 +1,7 @@
 /** Refusals systemd applies to every unit that runs processes (src/core/unit.c unit_verify_contexts()). */
-import { lastApplied } from '../analysis';
-import type { Check } from './types';
+import { lastApplied, type UnitAnalysis } from '../analysis';
+import { parseBoolean } from '../values';
+import type { Check, Finding } from './types';
 
 const PAM_KILL_MODES = new Set(['control-group', 'mixed']);
 
@@ -9,10 +10,33 @@ function mixedRefused(type: string | undefined, version: number, mode: string): 
   return mode === 'mixed' && (type === 'mount' || type === 'swap') && version <= 254;
 }
 
+/**
+ * PrivatePIDs= (new in 257) other than "no" in a unit that is not a service: unit_verify_contexts() refuses
+ * it ("PrivatePIDs= setting is only supported for service units. Refusing.", 257 and 262 checked), because
+ * only services can follow a main process in a new PID namespace (UNIT_VTABLE(u)->notify_pidref).
+ * A drop-in counts too: the line itself is the problem, whatever else the unit says.
+ */
+const NON_SERVICE_EXEC_SECTIONS = ['Socket', 'Mount', 'Swap'];
+
+function privatePidsFindings(analysis: UnitAnalysis): Finding[] {
+  const findings: Finding[] = [];
+  for (const section of NON_SERVICE_EXEC_SECTIONS) {
+    const e = lastApplied(analysis, section, 'PrivatePIDs');
+    if (!e || e.entry.value === '' || parseBoolean(e.entry.value) === false) continue;
+    findings.push({
+      code: 'private-pids-not-service',
+      span: e.entry.span,
+      message: `systemd refuses a .${section.toLowerCase()} unit with PrivatePIDs=${e.entry.value}: only services can run in a PID namespace of their own. Remove the line, or set it in the service.`,
+    });
+  }
+  return findings;
+}
+
 export const checkExec: Check = (analysis, input) => {
   const systemdVersion = input.settings.systemdVersion;
-  if (analysis.context.isDropIn) return [];
-  const findings = [];
+  const privatePids = privatePidsFindings(analysis);
+  if (analysis.context.isDropIn) return privatePids;
+  const findings: Finding[] = [...privatePids];
   for (const section of new Set(analysis.entries.map((e) => e.section.name))) {
     const pam = lastApplied(analysis, section, 'PAMName');
     const kill = lastApplied(analysis, section, 'KillMode');

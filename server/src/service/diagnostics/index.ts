@@ -11,6 +11,7 @@ import { unitTypeOfName } from '../unitContext';
 import { fragmentNames } from '../unitNames';
 import { defaultSeverity, type Severity } from './codes';
 import { checkDependencies } from './dependencies';
+import { checkDeprecated } from './deprecated';
 import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
 import { checkDynamicUser } from './dynamicUser';
@@ -29,7 +30,7 @@ import type { Check, CheckInput, Finding } from './types';
 import { checkValues } from './values';
 
 const CHECKS: Check[] = [
-  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkDeprecated, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
   checkTimer, checkPathUnit, checkMountLike, checkSlice,
   checkDynamicUser, checkPairSocket, checkPairService, checkDependencies,
 ];
@@ -46,7 +47,17 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export function collectFindings(input: CheckInput): Finding[] {
   const analysis = analyzeUnit(input.unit, input.context, input.catalog, input.settings.systemdVersion);
   const withSiblings = { ...input, siblingRefusal: (name: string) => siblingRefusal(input, name) };
-  return CHECKS.flatMap((check) => check(analysis, withSiblings));
+  return afterStop(input, CHECKS.flatMap((check) => check(analysis, withSiblings)));
+}
+
+/** Problems that make systemd stop reading the file: nothing after them is ever parsed. */
+const STOPS_READING = new Set(['invalid-section-header', 'invalid-utf8']);
+
+/** Drops findings about lines systemd never reads (after an invalid section header or UTF-8 line). */
+function afterStop(input: CheckInput, findings: Finding[]): Finding[] {
+  const stop = input.unit.problems.find((p) => STOPS_READING.has(p.kind));
+  if (!stop) return findings;
+  return findings.filter((f) => f.span.start <= stop.span.start || STOPS_READING.has(f.code));
 }
 
 /** The checks of a unit on its own (no partners): what a sibling is linted with, one level deep. */

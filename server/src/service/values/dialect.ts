@@ -23,6 +23,15 @@ export interface Dialect {
   execDotComponentsAreDirectories: boolean;
   /** SocketProtocol=mptcp (new in 257). */
   socketProtocolMptcp: boolean;
+  /** PIDFile= below /dev, /sys or /proc fails the unit (257 and 262 checked; 252 accepts it). */
+  pidFileRefusesApiVfs: boolean;
+  /** The "!!" Exec prefix is ignored with a notice (removed in 258, src/core/load-fragment.c). */
+  execAmbientPrefixIgnored: boolean;
+  /**
+   * The /var/run/ rewrite is logged for every unit file. Debian's systemd before 256 logs it at debug
+   * level for files outside /etc/ (patch "Downgrade a couple of warnings to debug"), so 252 here says nothing.
+   */
+  legacyPathLoggedEverywhere: boolean;
 }
 
 const dialects = new Map<number, Dialect>();
@@ -44,6 +53,9 @@ function buildDialect(v: number): Dialect {
     simplifyDropsLeadingDotDot: v > 252,
     execDotComponentsAreDirectories: v >= 257,
     socketProtocolMptcp: v >= 257,
+    pidFileRefusesApiVfs: v >= 257,
+    execAmbientPrefixIgnored: v >= 258,
+    legacyPathLoggedEverywhere: v >= 256,
   };
 }
 

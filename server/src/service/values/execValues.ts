@@ -20,6 +20,8 @@ interface Prefixes {
   rest: string;
   ignoreFailure: boolean;
   separateArgv0: boolean;
+  /** "!!": the ambient-capability form (a no-op, logged, since 258). */
+  ambient: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ function splitExecPrefixes(word: string): Prefixes {
     else if (c === '!' && !(privileged || ambient)) { noSetuid = false; ambient = true; }
     else break;
   }
-  return { rest: word.slice(i), ignoreFailure, separateArgv0 };
+  return { rest: word.slice(i), ignoreFailure, separateArgv0, ambient };
 }
 
 /** Why systemd refuses this executable path, or undefined when it is acceptable. */
@@ -84,6 +86,15 @@ function checkOneCommand(value: string, from: number, ctx: ValueContext): { prob
   const consequence: Consequence = prefixes.ignoreFailure ? 'ignore' : 'refuse';
   const at = { start: w.start, end: w.end };
   const problems: ValueProblem[] = [];
+  if (prefixes.ambient && dialectOf(ctx).execAmbientPrefixIgnored) {
+    const p = advice(
+      `systemd ${ctx.systemdVersion} ignores the "!!" prefix of ${ctx.directive.name}= (it no longer has the ambient-capabilities fallback) and runs the command as if it had no "!" at all. Remove it, or write "!" if the command must not get User=/Group= applied.`,
+      'ignored-exec-prefix',
+    );
+    p.start = w.start;
+    p.end = w.start + text.length - prefixes.rest.length;
+    problems.push(p);
+  }
   if (first.relaxedEscapes) problems.push(advice(`${ctx.directive.name}= contains unknown escape sequences in "${value.slice(w.start, w.end)}"; systemd keeps them verbatim.`));
 
   const exe = expand(prefixes.rest, 'full', 'path', ctx, consequence);
@@ -293,7 +304,7 @@ export const validateExecOutput: Validator = (value, ctx) => {
   if (value.startsWith('fd:')) return fdFormProblems(value, 3, ctx);
   if (value === 'syslog' || value === 'syslog+console') {
     const now = value === 'syslog' ? 'journal' : 'journal+console';
-    return [advice(`${ctx.directive.name}=${value} is obsolete; systemd uses ${now} instead. Write ${now}.`)];
+    return [advice(`${ctx.directive.name}=${value} is obsolete: systemd uses ${now} instead of what is written. Write ${now}.`, 'obsolete-value')];
   }
   for (const prefix of ['file:', 'append:', 'truncate:']) {
     if (value.startsWith(prefix)) return fileFormProblems(value, prefix.length, ctx);

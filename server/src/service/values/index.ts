@@ -18,7 +18,7 @@ import {
 } from './execValues';
 import {
   pathListValidator, unitPathValidator, validateColonSeparatedPaths, validateConditionPath,
-  validateConditionString, validateFullPrintf,
+  validateConditionString, validateFullPrintf, validatePidFile,
 } from './pathValues';
 import {
   validateBindToDevice, validateFdNameValue, validateIpTos, validateListen, validateSocketBind,
@@ -138,6 +138,7 @@ const VALIDATORS: Readonly<Record<string, Factory>> = {
   config_parse_exec_input_text: always(validateFullPrintf),
   config_parse_unit_condition_path: always(validateConditionPath),
   config_parse_unit_condition_string: always(validateConditionString),
+  config_parse_pid_file: always(validatePidFile),
 
   // execution context
   config_parse_exec: always(validateExec),

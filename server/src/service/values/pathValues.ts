@@ -5,7 +5,7 @@
 import type { ValueContext, ValueProblem, Validator } from './types';
 import { checkPath, type PathCheckOptions } from './paths';
 import { dialectOf } from './dialect';
-import { expand, expandWord, knownFirstChar, rejected, type Consequence } from './problems';
+import { advice, expand, expandWord, knownFirstChar, rejected, type Consequence } from './problems';
 import { splitWords, WHITESPACE, type ExtractedWord } from './words';
 
 const none: ValueProblem[] = [];
@@ -82,6 +82,35 @@ export const validateColonSeparatedPaths: Validator = (value, ctx) => {
     const p = checkPathWord(value, w, ctx);
     if (p.length > 0) return p.map((q) => ({ ...q, message: q.message.replace('systemd ignores this line', 'systemd ignores this path and the rest of the line') }));
   }
+  return none;
+};
+
+/**
+ * patch_var_run() (src/core/load-fragment.c): ListenStream=/… and PIDFile= paths below /var/run/ are
+ * rewritten to /run/ with a notice; the line works. Only these settings get the rewrite (other path
+ * settings keep /var/run/, which is a symlink to /run on current systems).
+ */
+export function legacyPathAdvice(name: string, from: string, to: string, ctx: ValueContext): ValueProblem {
+  const logged = dialectOf(ctx).legacyPathLoggedEverywhere
+    ? 'systemd rewrites it'
+    : "systemd rewrites it (Debian's systemd before 256 logs that only for units under /etc/)";
+  return advice(`${name}= uses a path below the legacy directory /var/run/; ${logged} to ${to}. Write ${to} instead.`, 'legacy-path');
+}
+
+/**
+ * config_parse_pid_file: empty resets; a relative path is taken below /run/; the result must be a
+ * normalized absolute path (and, since 257, not below /dev, /sys, /proc), else the parser returns an
+ * error and systemd refuses the unit even though it logs "ignoring".
+ */
+export const validatePidFile: Validator = (value, ctx) => {
+  if (value === '') return none;
+  const name = ctx.directive.name;
+  const e = expand(value, 'full', 'path', ctx, 'ignore');
+  if (e.kind !== 'literal') return e.kind === 'failed' ? e.problems : none;
+  const absolute = e.text.startsWith('/') ? e.text : `/run/${e.text}`;
+  const r = checkPath(absolute, { absolute: true, nonApiVfs: dialectOf(ctx).pidFileRefusesApiVfs, dropLeadingDotDot: dialectOf(ctx).simplifyDropsLeadingDotDot });
+  if (!r.ok) return [rejected(`${name}= path ${r.reason}: ${value}`, 'refuse')];
+  if (r.simplified.startsWith('/var/run/')) return [legacyPathAdvice(name, r.simplified, `/run/${r.simplified.slice('/var/run/'.length)}`, ctx)];
   return none;
 };
 

@@ -1,11 +1,12 @@
 /**
  * Validators for the [Socket] parsers of src/core/load-fragment.c.
  */
+import { legacyPathAdvice } from './pathValues';
 import type { ValueProblem, Validator } from './types';
 import { safeAtoi, safeAtou } from './cnum';
 import { parseBoolean, validateCatalogEnum } from './basic';
 import { interfaceNameIsValid, parseListenAddress, validateFdName } from './listen';
-import { advice, expand, rejected } from './problems';
+import { expand, rejected } from './problems';
 import { dialectOf, type VersionedContext } from './dialect';
 import { describeInvalidUnitName, unitNameForm } from './unitName';
 
@@ -25,7 +26,7 @@ export const validateListen: Validator = (value, ctx) => {
     return [{ code: 'invalid-listen-address', message: `${message}; systemd ignores this line.` }];
   }
   if (r.legacyPathFrom !== undefined) {
-    return [advice(`${name}= uses a path below the legacy directory /var/run/; systemd rewrites it to ${r.path}. Write ${r.path} instead.`, 'legacy-path')];
+    return [legacyPathAdvice(name, r.legacyPathFrom, r.path ?? '', ctx)];
   }
   return none;
 };
