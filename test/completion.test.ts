@@ -210,10 +210,25 @@ test('booleans: a tristate also offers the empty value', () => {
   assertDoesNotOffer(complete('[Socket]\nAccept=|'), ['(empty)']);
 });
 
-test('enums: KillMode= in [Socket] offers exactly its words', () => {
+test('enums: KillMode= in [Socket] offers exactly its words, less the deprecated none', () => {
+  // systemd logs KillMode=none as unsafe and deprecated: typed, it gets deprecated-setting; it is not offered.
   const c = complete('[Socket]\nKillMode=|');
-  assert.deepEqual(c.labels, ['control-group', 'process', 'mixed', 'none']);
+  assert.deepEqual(c.labels, ['control-group', 'process', 'mixed']);
   assert.equal(c.apply('mixed'), '[Socket]\nKillMode=mixed');
+});
+
+test('versions per value: completion offers only the words the target parses', () => {
+  const at252 = complete('[Service]\nType=|', { uri: SERVICE_URI, systemdVersion: 252 });
+  assertDoesNotOffer(at252, ['notify-reload']);
+  assertOffers(at252, ['simple', 'notify', 'exec']);
+  assertOffers(complete('[Service]\nType=|', { uri: SERVICE_URI, systemdVersion: 253 }), ['notify-reload']);
+  assertDoesNotOffer(complete('[Service]\nPrivateTmp=|', { uri: SERVICE_URI, systemdVersion: 252 }), ['disconnected']);
+  assertOffers(complete('[Service]\nPrivateTmp=|', { uri: SERVICE_URI, systemdVersion: 262 }), ['disconnected']);
+});
+
+test('settings systemd ignores in this unit type are not offered (ManagedOOMSwap= in a .socket)', () => {
+  assertDoesNotOffer(complete('[Socket]\nManagedOOM|'), ['ManagedOOMSwap', 'ManagedOOMMemoryPressure']);
+  assertOffers(complete('[Service]\nManagedOOM|', { uri: SERVICE_URI }), ['ManagedOOMSwap']);
 });
 
 test('enums: BindIPv6Only= takes its words and, being exact-or-boolean, yes/no', () => {

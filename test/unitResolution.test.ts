@@ -197,7 +197,7 @@ test('dependencies on units found nowhere: Requires= an error, Wants= a warning,
   });
   const index = new WorkspaceIndex([repo]);
   const found = lint(join(repo, 'app.service'), index);
-  assert.deepEqual(found.map((d) => [d.code, d.severity]), [['missing-dependency', 1], ['missing-weak-dependency', 2]]);
+  assert.deepEqual(found.map((d) => [d.code, d.severity]), [['missing-dependency', 1], ['missing-weak-dependency', 3]]);
   assert.deepEqual(found[0].data, { unit: 'network-online.service', suggestion: 'network-online.target', certain: true });
 
   const service = createLanguageService({ index });

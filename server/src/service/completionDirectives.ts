@@ -1,6 +1,8 @@
 /**
  * Completion of directive names ("ListenStream=") and section headers ("[Socket]").
  */
+import { directiveAt } from './catalog';
+import { unitTypesForParser } from './unitTypeSupport';
 import { CompletionItemKind, CompletionItemTag, type CompletionItem, type Range } from 'vscode-languageserver-types';
 import type { DirectiveDef } from './catalogTypes';
 import type { FeatureContext } from './featureContext';
@@ -29,6 +31,9 @@ type Availability = 'current' | 'newer' | 'removed-later';
 function availability(def: DirectiveDef, ctx: FeatureContext): Availability | undefined {
   // Old spellings still work, but the documented name is the one to write.
   if (def.aliasOf) return undefined;
+  // Settings systemd ignores in this type of unit (ManagedOOMSwap= in a .socket) are not offered there.
+  const types = unitTypesForParser(directiveAt(def, ctx.systemdVersion).parser);
+  if (types && ctx.context.unitType && !types.includes(ctx.context.unitType)) return undefined;
   if (def.status === 'removed') {
     // Still parsed by versions before its removal.
     return def.removedIn !== undefined && ctx.systemdVersion < def.removedIn ? 'removed-later' : undefined;

@@ -15,6 +15,8 @@ import { unitListInfo, unitNameItems } from './completionUnits';
 import { SPECIFIER_DESCRIPTIONS, SPECIFIER_TABLES } from './values';
 import { specifierFlavorOfParser, type SpecifierFlavor } from './values/specifiers';
 import { unitPrefix } from './unitContext';
+import { collectFindings } from './diagnostics';
+import { parseUnit } from './parser';
 
 export interface ValueRequest {
   def: DirectiveDef;
@@ -68,10 +70,28 @@ const ENUM_SNIPPETS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   config_parse_exec_output: { file: 'file:${1:/path}', append: 'append:${1:/path}', truncate: 'truncate:${1:/path}' },
 };
 
-function enumItems(def: DirectiveDef, parser: string): CompletionItem[] {
+/**
+ * Whether the checks let `Key=word` through at the target version in this unit: a word that systemd
+ * warns about there (KillMode=none is deprecated, a value that only a later release parses) is not
+ * offered; the user can still type it, and then the diagnostic explains. Checked on the line alone.
+ */
+function checksAccept(def: DirectiveDef, word: string, ctx: FeatureContext): boolean {
+  const line = `${def.name}=${word}`;
+  const text = `[${def.section}]\n${line}\n`;
+  const start = def.section.length + 3;
+  const findings = collectFindings({
+    unit: parseUnit(text),
+    context: { ...ctx.context, isDropIn: true },
+    catalog: ctx.catalog,
+    settings: { systemdVersion: ctx.systemdVersion },
+  });
+  return !findings.some((f) => f.span.start < start + line.length && f.span.end > start);
+}
+
+function enumItems(def: DirectiveDef, parser: string, ctx: FeatureContext): CompletionItem[] {
   const snippets = ENUM_SNIPPETS[parser] ?? {};
   const words = def.enumValues ?? [];
-  return enumWords(def).map((word, i) => {
+  return enumWords(def).filter((word) => checksAccept(def, word, ctx)).map((word, i) => {
     const isBooleanExtra = !words.includes(word);
     const item: CompletionItem = {
       label: word,
@@ -152,6 +172,6 @@ function singleValueItems(def: DirectiveDef, parser: string, ctx: FeatureContext
     case 'config_parse_tristate':
       return booleanItems(true);
     default:
-      return enumWords(def).length > 0 ? enumItems(def, parser) : [];
+      return enumWords(def).length > 0 ? enumItems(def, parser, ctx) : [];
   }
 }

@@ -164,8 +164,8 @@ export const DIAGNOSTIC_CODES = {
     summary: '`Requires=`, `Requisite=` or `BindsTo=` names a unit (service, socket, target, timer, path) that is neither beside this one, nor installed, nor in the workspace: systemd loads the unit but its start fails ("Unit … not found"). Says which existing unit was probably meant (same name, other type, or a close spelling).',
   },
   'missing-weak-dependency': {
-    severity: 'warning',
-    summary: '`Wants=`, `Upholds=`, `PartOf=`, `OnFailure=`, `OnSuccess=` or `PropagatesReloadTo=` names such a unit: systemd ignores the dependency. `After=`/`Before=` on a missing unit are harmless and not reported.',
+    severity: 'information',
+    summary: '`Wants=`, `Upholds=`, `PartOf=`, `OnFailure=`, `OnSuccess=` or `PropagatesReloadTo=` names such a unit: systemd loads the unit and the dependency does nothing (optional units such as `display-manager.service` are often absent on purpose), so this is information. `After=`/`Before=` on a missing unit are harmless and not reported.',
   },
   // A socket and its service, checked together (pairSocket.ts, pairService.ts, dynamicUser.ts)
   'accept-needs-template': {

@@ -70,7 +70,7 @@ function missing(e: AnalyzedEntry, w: NamedWord, strong: boolean, suggestion: Re
   const hint = suggestion ? ` Did you mean ${suggestion.name}?` : '';
   const what = strong
     ? `systemd loads this unit but refuses to start it ("Unit ${w.name} not found").`
-    : `systemd ignores this dependency.`;
+    : `systemd loads this unit, and this dependency does nothing.`;
   return {
     code: strong ? 'missing-dependency' : 'missing-weak-dependency',
     span: valueRangeToSpan(e.entry, w.start, w.end),
