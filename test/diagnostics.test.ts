@@ -74,6 +74,17 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: S('ListenStream=80\nAccept=maybe') }, { text: S('ListenStream=80\nBacklog=-1') }, { text: S('ListenStream=80\nKeepAliveTimeSec=forever') }],
     silent: [{ text: S('ListenStream=80\nAccept=YES\nBacklog=128\nKeepAliveTimeSec=1min 30s') }],
   },
+  'relaxed-user-name': {
+    fires: [
+      { text: '[Service]\nExecStart=/bin/true\nUser=myapp   # comment\n', options: { path: '/proj/echo.service' } },
+      { text: S('ListenStream=80\nSocketGroup=web users') },
+      { text: '[Service]\nExecStart=/bin/true\nUser=0day\n', options: { path: '/proj/echo.service' } },
+    ],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/true\nUser=my-app_1\nGroup=1000\n', options: { path: '/proj/echo.service' } },
+      { text: S('ListenStream=80\nSocketUser=%i'), options: { path: '/proj/echo@.socket' } },
+    ],
+  },
   'value-too-new': {
     fires: [
       { text: '[Service]\nExecStart=/bin/true\nType=notify-reload\n', options: { systemdVersion: 252, path: '/proj/echo.service' } },

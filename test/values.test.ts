@@ -103,8 +103,16 @@ describe('[Socket] parsers', () => {
   table('Socket', 'Service', ['foo.service', 'foo@bar.service', '%p@%i.service'], ['foo.socket', 'foo@.service', '@foo.service', 'foo bar.service', '', '%e.service']);
   table('Socket', 'BindToDevice', ['eth0', '*', '', 'lo', 'a'.repeat(15)], ['a'.repeat(16), '1', 'a:b', 'a/b', 'all', '.', 'a%b']);
   table('Socket', 'Symlinks', ['', '/run/a', '/run/a /run/b', '"/run/x y"', '//run/./a/'], ['rel', '/run/a rel', '/a/../b', '%e', '"/run/a']);
-  // "+1" is no UID (no sign allowed) but passes as a relaxed user name; "123" is a UID.
-  table('Socket', 'SocketUser', ['root', '0', '123', '+1', '4294967294', 'nobody4', 'a b', '%u', 'user.name'], ['65535', '4294967295', '-1', '00', 'a:b', 'a/b', '.', '%e']);
+  // "123" is a UID; "+1" is none (no sign allowed), and like "a b" and "user.name" passes only the relaxed name
+  // rules: systemd loads the unit (with a notice) and the lookup at start decides (relaxed-user-name, advice).
+  table('Socket', 'SocketUser', ['root', '0', '123', '4294967294', 'nobody4', '%u', '_apt', 'web-1'], ['65535', '4294967295', '-1', '00', 'a:b', 'a/b', '.', '%e']);
+  describe('Socket.SocketUser relaxed names', () => {
+    for (const v of ['+1', 'a b', 'user.name', 'myapp   # comment', '0day']) {
+      it(`loads ${JSON.stringify(v)} with advice only`, () => {
+        assert.deepEqual(problems('Socket', 'SocketUser', v).map((p) => [p.code, p.effect]), [['relaxed-user-name', 'advice']]);
+      });
+    }
+  });
 
   it('SocketUser= failures refuse the unit', () => assert.match(problems('Socket', 'SocketUser', '65535')[0].message, /refuses to load the unit/));
   it('Service= of a template explains the missing instance', () => assert.match(problems('Socket', 'Service', 'foo@.service')[0].message, /template/));

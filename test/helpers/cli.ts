@@ -109,6 +109,11 @@ export interface VerifyOutcome {
   parseMessages: VerifyMessage[];
   /** Lines that depend on this machine (missing binaries, man pages), not on the unit files. */
   noise: string[];
+  /**
+   * User/group names systemd accepts only by its relaxed rules ("Accepting user/group name 'X', which does
+   * not match strict user/group name rules.": a notice with no file or line).
+   */
+  relaxedNames: string[];
   unrecognised: string[];
 }
 
@@ -152,7 +157,7 @@ export function attributeUnit(subject: string, files: readonly string[]): string
 }
 
 export function classifyVerifyOutput(output: string, status: number | null, files: readonly string[]): VerifyOutcome {
-  const out: VerifyOutcome = { status, output, refusals: [], parseMessages: [], noise: [], unrecognised: [] };
+  const out: VerifyOutcome = { status, output, refusals: [], parseMessages: [], noise: [], relaxedNames: [], unrecognised: [] };
   for (const raw of output.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
@@ -163,6 +168,11 @@ export function classifyVerifyOutput(output: string, status: number | null, file
     const p = VERIFY_PARSE_MESSAGE.exec(line);
     if (p) {
       out.parseMessages.push({ subject: p[1], file: attributeUnit(p[1], files), line: Number(p[2]), text: p[3] });
+      continue;
+    }
+    const relaxed = /^Accepting user\/group name '(.*)', which does not match strict user\/group name rules\.$/.exec(line);
+    if (relaxed) {
+      out.relaxedNames.push(relaxed[1]);
       continue;
     }
     const re = VERIFY_REFUSAL_PATTERNS.find((r) => r.test(line));

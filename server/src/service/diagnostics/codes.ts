@@ -78,6 +78,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     summary: 'A `Listen*=` value that is not an address systemd accepts (port 1–65535, ip:port, [v6]:port%dev, /path ≤107 bytes, @abstract, vsock:, netlink family …); systemd ignores it.',
   },
+  'relaxed-user-name': {
+    severity: 'warning',
+    summary: 'A `User=`/`Group=`/`SocketUser=`/`SocketGroup=` name that systemd accepts only by its relaxed rules (a space, a `# comment` glued to it, a leading digit …): it loads the unit, then fails at start unless a user of exactly that name exists.',
+  },
   'unknown-specifier': {
     severity: 'warning',
     summary: 'A `%` specifier systemd does not know in a value where specifiers are expanded; systemd ignores the line.',

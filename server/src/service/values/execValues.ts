@@ -230,11 +230,34 @@ function userGroupHint(name: string): string {
   return 'names may not contain ":", "/" or control characters, nor start or end with a space';
 }
 
+/**
+ * valid_user_group_name() without VALID_USER_RELAX (src/basic/user-util.c): what systemd itself would
+ * create. Numeric IDs pass through the relaxed check above and are not judged here.
+ */
+function strictUserGroupName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) && name.length <= 31;
+}
+
 function userGroupWordProblems(text: string, ctx: ValueContext, at: { start: number; end: number }): ValueProblem[] {
   const e = expand(text, 'full', 'full', ctx, 'refuse', at.start);
   if (e.kind === 'failed') return e.problems;
-  if (e.kind === 'unresolved' || userGroupNameIsValid(e.text)) return none;
-  return [rejected(`Invalid user/group name or numeric ID ${ctx.directive.name}=${text} (${userGroupHint(e.text)})`, 'refuse', at)];
+  if (e.kind === 'unresolved') return none;
+  if (!userGroupNameIsValid(e.text)) {
+    return [rejected(`Invalid user/group name or numeric ID ${ctx.directive.name}=${text} (${userGroupHint(e.text)})`, 'refuse', at)];
+  }
+  if (/^[0-9]+$/.test(e.text) || strictUserGroupName(e.text)) return none;
+  // systemd loads the unit ("Accepting user/group name …, which does not match strict … rules") and looks
+  // the name up, exactly as written, when the unit starts: a glued-on comment or a space makes that fail.
+  const why = /\s[#;]/.test(e.text)
+    ? 'the text after the name (systemd has no inline comments) is part of it'
+    : /\s/.test(e.text) ? 'it contains a space' : 'it is outside the portable name rules';
+  return [{
+    code: 'relaxed-user-name',
+    effect: 'advice',
+    start: at.start,
+    end: at.end,
+    message: `systemd accepts ${ctx.directive.name}=${e.text} only by its relaxed name rules (${why}); at start it looks up a user or group with exactly this name, and if there is none the unit fails (status 216/GROUP or 217/USER).`,
+  }];
 }
 
 /**

@@ -5,6 +5,7 @@
  * from the table are not checked at all: no report is better than a false one.
  */
 import type { Validator } from './types';
+import { validateDocumentation } from './documentation';
 import {
   boolValidator, enumValidator, noProblems, validateCatalogEnum, validateCpuSchedPolicy, validateIecSize,
   validateIecSizeOrInfinity, validateInt, validateIoClass, validateLogFacility, validateLogLevel, validateLong,
@@ -134,7 +135,7 @@ const VALIDATORS: Readonly<Record<string, Factory>> = {
   config_parse_colon_separated_paths: always(validateColonSeparatedPaths),
   config_parse_unit_string_printf: always(validateFullPrintf),
   config_parse_unit_strv_printf: always(validateFullPrintf),
-  config_parse_documentation: always(validateFullPrintf),
+  config_parse_documentation: always(validateDocumentation),
   config_parse_exec_input_text: always(validateFullPrintf),
   config_parse_unit_condition_path: always(validateConditionPath),
   config_parse_unit_condition_string: always(validateConditionString),

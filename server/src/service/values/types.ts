@@ -3,7 +3,7 @@ import type { DirectiveDef } from '../catalogTypes';
 /** A problem found in one value; offsets are into the (continuation-joined) value string. */
 export interface ValueProblem {
   /** Stable diagnostic code; defaults to "invalid-value". */
-  code?: 'invalid-value' | 'value-too-new' | 'unknown-specifier' | 'legacy-path' | 'invalid-listen-address' | 'obsolete-value' | 'ignored-exec-prefix';
+  code?: 'invalid-value' | 'value-too-new' | 'unknown-specifier' | 'legacy-path' | 'invalid-listen-address' | 'obsolete-value' | 'ignored-exec-prefix' | 'relaxed-user-name';
   /** One sentence in systemd's spirit, e.g. "Failed to parse boolean value 'maybe'; systemd ignores this line." */
   message: string;
   /** Offset range inside the value (default: whole value). */
