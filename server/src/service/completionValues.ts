@@ -75,7 +75,20 @@ const ENUM_SNIPPETS: Readonly<Record<string, Readonly<Record<string, string>>>> 
  * warns about there (KillMode=none is deprecated, a value that only a later release parses) is not
  * offered; the user can still type it, and then the diagnostic explains. Checked on the line alone.
  */
+const acceptedCache = new Map<string, boolean>();
+
 function checksAccept(def: DirectiveDef, word: string, ctx: FeatureContext): boolean {
+  // The verdict depends only on these (the line is checked alone); value lists repeat, so keep them.
+  const key = [def.section, def.name, word, ctx.systemdVersion, ctx.context.unitType, ctx.context.scope, ctx.catalog.newestVersion].join('\0');
+  let accepted = acceptedCache.get(key);
+  if (accepted === undefined) {
+    if (acceptedCache.size > 20_000) acceptedCache.clear();
+    acceptedCache.set(key, (accepted = checkLineAlone(def, word, ctx)));
+  }
+  return accepted;
+}
+
+function checkLineAlone(def: DirectiveDef, word: string, ctx: FeatureContext): boolean {
   const line = `${def.name}=${word}`;
   const text = `[${def.section}]\n${line}\n`;
   const start = def.section.length + 3;
