@@ -56,8 +56,10 @@ describe('commands', () => {
   it('every contributed command runs without throwing', async () => {
     // Starting a unit's program is covered in socketActivation.test.ts; here it would start whatever unit is open.
     // Deploy, Undeploy and Verify ask for a target (a QuickPick no one answers here), Start/Stop want a
-    // socket of the view: deploy.test.ts covers them.
+    // socket of the view: deploy.test.ts covers them. The target-version picker waits for a choice too:
+    // targetVersion.test.ts answers it.
     const startsPrograms = new Set([
+      'sockact.pickSystemdVersion',
       'sockact.activate',
       'sockact.restartActivation',
       'sockact.deploy',
