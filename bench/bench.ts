@@ -229,13 +229,12 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
-    // `npm run bench -- activation` runs only section (e).
+    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c).
     const onlyActivation = process.argv.includes('activation');
-    if (!onlyActivation) {
-      run(dir);
-      await lspLatency(dir);
-    }
-    await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
+    const onlyLint = process.argv.includes('lint');
+    if (!onlyActivation) run(dir);
+    if (!onlyActivation && !onlyLint) await lspLatency(dir);
+    if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

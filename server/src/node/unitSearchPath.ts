@@ -64,10 +64,21 @@ function userPath(env: NodeJS.ProcessEnv): string[] {
   ];
 }
 
-/** The unit search path of a scope, highest priority first, without duplicates. */
+const ENV_INPUTS = ['SOCKACT_UNIT_PATH', 'HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_DIRS', 'XDG_DATA_DIRS'];
+const computed = new Map<string, readonly string[]>();
+
+/**
+ * The unit search path of a scope, highest priority first, without duplicates (one shared array: do not
+ * modify). Kept per value of the variables it depends on: every unit look-up asks for it.
+ */
 export function unitSearchPath(scope: UnitScope, env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = overridden(env) ?? (scope === 'system' ? SYSTEM : userPath(env));
-  return [...new Set(list)];
+  const key = [scope, ...ENV_INPUTS.map((k) => env[k] ?? '\u0001')].join('\0');
+  let list = computed.get(key);
+  if (!list) {
+    if (computed.size > 64) computed.clear();
+    computed.set(key, (list = [...new Set(overridden(env) ?? (scope === 'system' ? SYSTEM : userPath(env)))]));
+  }
+  return list as string[];
 }
 
 /** Which scope's search path a folder is part of, if any. */

@@ -22,6 +22,9 @@ import {
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', 'test-results']);
 const MAX_ENTRIES = 20_000;
 const MAX_DEPTH = 6;
+/** How long the language server keeps folder listings and look-ups when nothing says they changed. */
+const MEMO_MS = 1000;
+
 /** Unit files are small; anything bigger is not one worth reading into memory. */
 const MAX_FILE_BYTES = 1 << 20;
 
@@ -66,17 +69,37 @@ export class WorkspaceIndex implements UnitIndex {
    * listings, lookups and reads are kept instead of asked again for every unit: linting 200 files side by
    * side otherwise lists their folder 200 times.
    */
-  private readonly memo?: Map<string, unknown>;
+  private readonly snapshot: boolean;
+  private readonly memo = new Map<string, unknown>();
+  /**
+   * Without a snapshot (the language server) look-ups are kept for MEMO_MS at most, and forgotten at once
+   * when a document or a file event says something changed: every keystroke re-checks a unit, and listing
+   * /usr/lib/systemd/system each time cost more than the checks themselves. File contents are always
+   * re-read by their stat stamp (readStamped), never taken from this memo.
+   */
+  private memoUntil = 0;
 
   constructor(folders: readonly string[] = [], options: { snapshot?: boolean } = {}) {
-    if (options.snapshot) this.memo = new Map();
+    this.snapshot = options.snapshot === true;
     this.setFolders(folders);
   }
 
   private remember<T>(key: string, compute: () => T): T {
-    if (!this.memo) return compute();
+    if (!this.snapshot) {
+      if (key.startsWith('read:')) return compute();
+      const now = Date.now();
+      if (now > this.memoUntil) {
+        this.memo.clear();
+        this.memoUntil = now + MEMO_MS;
+      }
+    }
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;
+  }
+
+  /** Something changed (a document, a file event, the folders): forget the kept look-ups. */
+  private forget(): void {
+    if (!this.snapshot) this.memo.clear();
   }
 
   private list(dir: string): string[] {
@@ -90,6 +113,7 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** Walks the workspace folders again from scratch. */
   rescan(): void {
+    this.forget();
     for (const p of this.disk.paths()) this.disk.delete(p);
     this.walked.clear();
     const budget = { left: MAX_ENTRIES };
@@ -126,12 +150,14 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** An editor opened or changed a document: its text is the truth until it is closed. */
   openDocument(uri: string, text: string): void {
+    this.forget();
     const path = uriToPath(uri);
     if (path) this.open.set(path, text);
   }
 
   /** The editor closed a document: the file on disk counts again. */
   closeDocument(uri: string): void {
+    this.forget();
     const path = uriToPath(uri);
     if (!path || !this.open.delete(path)) return;
     this.refreshFile(path);
@@ -139,6 +165,7 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** Applies file events from the editor's watcher (files and folders created, changed, deleted). */
   applyFileEvents(changes: readonly FileEvent[]): void {
+    this.forget();
     for (const { uri, type } of changes) {
       const path = uriToPath(uri);
       if (!path) continue;

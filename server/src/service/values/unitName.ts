@@ -35,9 +35,16 @@ export function unitTypeOf(name: string): UnitType | undefined {
 
 export type UnitNameForm = 'plain' | 'template' | 'instance';
 
+const encoder = new TextEncoder();
+
+/** UTF-8 length, without encoding names short enough that they cannot reach the limit (3 bytes per unit at most). */
+function nameBytesAtLeast(name: string, limit: number): boolean {
+  return name.length * 3 >= limit && encoder.encode(name).length >= limit;
+}
+
 /** Classifies a syntactically valid unit name; undefined when the name is not valid at all. */
 export function unitNameForm(name: string): UnitNameForm | undefined {
-  if (name === '' || new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return undefined;
+  if (name === '' || nameBytesAtLeast(name, UNIT_NAME_MAX)) return undefined;
   const dot = name.lastIndexOf('.');
   if (dot <= 0 || unitTypeOf(name) === undefined) return undefined;
   const prefix = name.slice(0, dot);
@@ -81,7 +88,7 @@ export function unloadableUnitNameReason(name: string, templateOk: boolean): str
 /** Explains why a name is not a valid unit name (for messages). */
 export function describeInvalidUnitName(name: string): string {
   if (name === '') return 'the name is empty';
-  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return `the name is ${UNIT_NAME_MAX} bytes or longer`;
+  if (nameBytesAtLeast(name, UNIT_NAME_MAX)) return `the name is ${UNIT_NAME_MAX} bytes or longer`;
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return 'the name has no ".type" suffix';
   if (unitTypeOf(name) === undefined) return `".${name.slice(dot + 1)}" is not a unit type (expected one of ${UNIT_TYPES.join(', ')})`;
