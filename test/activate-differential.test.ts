@@ -24,6 +24,7 @@
  * Only argument arrays, bounded waits, and every child process group is killed in `finally`.
  */
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -33,8 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // SOCKACT_CLI: another sockact entry point (e.g. a stand-in while `activate` is being built).
-const CLI = process.env.SOCKACT_CLI || new URL('../dist/cli.js', import.meta.url).pathname;
-const PROBE = new URL('./fixtures/probe/probe.mjs', import.meta.url).pathname;
+const CLI = process.env.SOCKACT_CLI || fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./fixtures/probe/probe.mjs', import.meta.url));
 const NODE = process.execPath;
 const SSA = ['/usr/bin/systemd-socket-activate', '/lib/systemd/systemd-activate'].find((p) => existsSync(p));
 const WAIT_MS = 10_000;

@@ -2,6 +2,7 @@
  * `sockact activate` with real sockets, real child processes and temp folders (bundled CLI, dist/cli.js).
  */
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as dgram from 'node:dgram';
@@ -271,7 +272,7 @@ test('abstract socket ListenStream=@name: the program gets it as fd 3 and answer
   }
 });
 
-const NODE_HTTP = new URL('../examples/node-http/server.mjs', import.meta.url).pathname;
+const NODE_HTTP = fileURLToPath(new URL('../examples/node-http/server.mjs', import.meta.url));
 
 function httpGet(port: number, path: string, ms = 10_000): Promise<string> {
   return requestEnd({ host: '127.0.0.1', port }, `GET ${path} HTTP/1.0\r\nHost: x\r\n\r\n`, ms);
@@ -317,7 +318,7 @@ test('a program that binds the port itself (EADDRINUSE) gets one plain explanati
   const dir = join(root, 'selfbind');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'app.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=20s\n`);
-  const fixture = new URL('./fixtures/activate/binds-itself.mjs', import.meta.url).pathname;
+  const fixture = fileURLToPath(new URL('./fixtures/activate/binds-itself.mjs', import.meta.url));
   writeFileSync(join(dir, 'app.service'), `[Service]\nExecStart=${process.execPath} ${fixture}\nEnvironment=PORT=${port}\n`);
   const run = start([join(dir, 'app.socket')]);
   let pending: net.Socket | undefined;
@@ -425,7 +426,7 @@ test('a program that runs but never takes its socket: one note after 10 s of a c
   const dir = join(root, 'stuck');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'stuck.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
-  const fixture = new URL('./fixtures/activate/ignores-fd3.mjs', import.meta.url).pathname;
+  const fixture = fileURLToPath(new URL('./fixtures/activate/ignores-fd3.mjs', import.meta.url));
   writeFileSync(join(dir, 'stuck.service'), `[Service]\nExecStart=${process.execPath} ${fixture}\n`);
   const run = start([join(dir, 'stuck.socket')]);
   let pending: net.Socket | undefined;

@@ -16,6 +16,7 @@
  * or when OpenSSH's server is not installed.
  */
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ const can = canBootSystemd();
 const sshCan = canRunSshServer();
 const skip = !can.ok ? `cannot boot an isolated systemd here: ${can.why}` : !sshCan.ok ? `no OpenSSH server for a host target: ${sshCan.why}` : false;
 
-const REPO = new URL('..', import.meta.url).pathname;
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 const LIB = '/usr/local/lib/sockact-verify-test'; // inside
 const UNIT_DIR = '/etc/systemd/system'; // inside
 

@@ -6,6 +6,7 @@
  * it deployed. One boot for the file; skipped with the harness's reason where it cannot boot.
  */
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { parseListen } from '../server/src/deploy/list';
 import { gatherUnits, unsafeUnitName, UnitsError } from '../server/src/deploy/units';
 import { connectError, request } from './support/loopback';
 
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const NODE = process.execPath;
 const can = canBootSystemd();
 const userCan = canRunUserManager();

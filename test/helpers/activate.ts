@@ -3,15 +3,16 @@
  * for what it prints, read the probes' reports, and talk to sockets from real clients.
  */
 import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
-export const PROBE = new URL('../fixtures/activate/probe.mjs', import.meta.url).pathname;
-export const PYPROBE = new URL('../fixtures/activate/pyprobe.py', import.meta.url).pathname;
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const PROBE = fileURLToPath(new URL('../fixtures/activate/probe.mjs', import.meta.url));
+export const PYPROBE = fileURLToPath(new URL('../fixtures/activate/pyprobe.py', import.meta.url));
 /** One temp root per test file (each file is its own process under node --test). */
 export const root = mkdtempSync(join(tmpdir(), 'sockact-activate-'));
 after(() => rmSync(root, { recursive: true, force: true }));

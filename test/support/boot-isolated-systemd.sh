@@ -125,6 +125,16 @@ inner)
   # THE safety point: fresh /run and /tmp, so systemd-tmpfiles and PrivateTmp= work on these only.
   mount -t tmpfs -o mode=0755,nosuid,nodev sockact-run "$m/run"
   mount -t tmpfs -o mode=1777,nosuid,nodev sockact-tmp "$m/tmp"
+  # A checkout below /tmp or /run (SOCKACT_KEEP_DIR, from isolatedSystemd.ts) would be hidden by those
+  # fresh mounts: bind the same folder back, read-only, so the tests can run its CLI inside and nothing
+  # inside (systemd-tmpfiles --remove included) can change or delete a file of it.
+  case "${SOCKACT_KEEP_DIR:-}" in
+    /tmp/?* | /run/?*)
+      mkdir -p -- "$m$SOCKACT_KEEP_DIR"
+      mount --bind -- "$SOCKACT_KEEP_DIR" "$m$SOCKACT_KEEP_DIR"
+      mount -o remount,bind,ro -- "$m$SOCKACT_KEEP_DIR"
+      ;;
+  esac
 
   etc=$m/etc/systemd
   # Start from the distribution's defaults: drop what this machine enabled (its *.wants/*.requires

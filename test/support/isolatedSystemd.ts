@@ -23,6 +23,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 import { startSshServer, type SshServer } from './sshServer';
 
@@ -106,7 +107,10 @@ export interface BootOptions {
   timeoutMs?: number;
 }
 
-const BOOT_SCRIPT = new URL('./boot-isolated-systemd.sh', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout in a folder with spaces would otherwise get %20 in the path.
+const BOOT_SCRIPT = fileURLToPath(new URL('./boot-isolated-systemd.sh', import.meta.url));
+/** The checkout, bound read-only into the isolated root when it lives below its fresh /tmp or /run. */
+const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const SYSTEMD = '/lib/systemd/systemd';
 const PATH_INSIDE = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Name prefix of the temp dirs and cgroups this module makes; used to sweep leftovers of killed runs. */
@@ -441,7 +445,7 @@ export async function bootIsolatedSystemd(options: BootOptions = {}): Promise<Is
     const child = spawn(
       'setpriv',
       ['--pdeathsig', 'SIGKILL', '--', '/bin/bash', BOOT_SCRIPT, 'outer', stateDir, cgroup, hostname, ...mask],
-      { stdio: ['ignore', logFd, logFd], env: { PATH: PATH_INSIDE, LANG: 'C.UTF-8', SOCKACT_DROP_CAPS: DROP_CAPS } },
+      { stdio: ['ignore', logFd, logFd], env: { PATH: PATH_INSIDE, LANG: 'C.UTF-8', SOCKACT_DROP_CAPS: DROP_CAPS, SOCKACT_KEEP_DIR: CHECKOUT } },
     );
     l.launcherPid = child.pid;
     child.on('exit', (code, signal) => (exited = signal ?? String(code)));
