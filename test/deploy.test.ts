@@ -246,8 +246,10 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     const port = await freePort();
     const socket = await writeUnits(UNITS, 'asked', port);
     // script(1) gives the CLI a terminal; what we type is queued on it before the question comes.
-    // (A command line for script's shell: only fixed paths go into it.)
-    const onTerminal = (args: string, answer: string) => sys.exec(['script', '-qec', `${NODE} ${CLI} ${args}`, '/dev/null'], { input: answer, timeoutMs: 60_000 });
+    // The command line for script's shell names the CLI through the environment, never by its path (the
+    // checkout may be in a folder with spaces); the rest are fixed words and the unit path written above.
+    const onTerminal = (args: string, answer: string) =>
+      sys.exec(['env', `SOCKACT_CLI=${CLI}`, 'script', '-qec', `${NODE} "$SOCKACT_CLI" ${args}`, '/dev/null'], { input: answer, timeoutMs: 60_000 });
     const no = await onTerminal(`deploy --system --no-verify ${socket}`, 'n\n');
     assert.equal(no.code, 1, no.stdout);
     assert.match(no.stdout, /new file: \/etc\/systemd\/system\/asked\.socket\r?\n[^]*Deploy to system manager\? \[y\/N\] [^]*sockact: nothing was deployed/);
