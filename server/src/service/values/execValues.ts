@@ -249,14 +249,14 @@ function userGroupWordProblems(text: string, ctx: ValueContext, at: { start: num
   // systemd loads the unit ("Accepting user/group name …, which does not match strict … rules") and looks
   // the name up, exactly as written, when the unit starts: a glued-on comment or a space makes that fail.
   const why = /\s[#;]/.test(e.text)
-    ? 'the text after the name (systemd has no inline comments) is part of it'
+    ? 'systemd has no inline comments, so the text after the name is part of it'
     : /\s/.test(e.text) ? 'it contains a space' : 'it is outside the portable name rules';
   return [{
     code: 'relaxed-user-name',
     effect: 'advice',
     start: at.start,
     end: at.end,
-    message: `systemd accepts ${ctx.directive.name}=${e.text} only by its relaxed name rules (${why}); at start it looks up a user or group with exactly this name, and if there is none the unit fails (status 216/GROUP or 217/USER).`,
+    message: `systemd accepts ${ctx.directive.name}=${e.text} only by its relaxed name rules: ${why}. At start it looks up a user or group of exactly this name; if there is none, the unit fails (status 216/GROUP or 217/USER).`,
   }];
 }
 
