@@ -1,13 +1,13 @@
 /**
  * Enum values: parser -> string table -> words, and how strictly systemd matches them.
  */
-import { compare, fail, unique } from './util.mjs';
+import { fail, unique } from './util.mjs';
 
 /**
  * Hand-written parsers that are backed by exactly one string table but reach it through a helper, so that
  * neither their name nor their body reveals it (see buildEnumResolver for the generic rules).
  */
-export const ENUM_PARSER_TABLE_RULES = {
+const ENUM_PARSER_TABLE_RULES = {
   config_parse_emergency_action: 'emergency_action', // via parse_emergency_action() in emergency-action.c
 };
 
@@ -20,7 +20,7 @@ export const ENUM_PARSER_TABLE_RULES = {
  * Macros not listed here define no exact match: *_WITH_FALLBACK / *_FALLBACK also accept numbers, and the
  * *_TO_STRING* ones define no parser at all. Every key must be #defined in string-table.h (checked).
  */
-export const STRING_TABLE_LOOKUP_MATCH = {
+const STRING_TABLE_LOOKUP_MATCH = {
   DEFINE_STRING_TABLE_LOOKUP: 'exact',
   DEFINE_PRIVATE_STRING_TABLE_LOOKUP: 'exact',
   DEFINE_STRING_TABLE_LOOKUP_FROM_STRING: 'exact',
@@ -29,29 +29,29 @@ export const STRING_TABLE_LOOKUP_MATCH = {
   DEFINE_PRIVATE_STRING_TABLE_LOOKUP_WITH_BOOLEAN: 'exact-or-boolean',
   DEFINE_PRIVATE_STRING_TABLE_LOOKUP_FROM_STRING_WITH_BOOLEAN: 'exact-or-boolean',
 };
-export const STRING_TABLE_HEADER = 'src/basic/string-table.h';
+const STRING_TABLE_HEADER = 'src/basic/string-table.h';
 
 /**
  * What the parser macros of src/shared/conf-parser.h do with an empty value: DEFINE_CONFIG_PARSE_ENUM and
  * _FULL hand "" to the lookup, which fails (logged, assignment ignored); _WITH_DEFAULT stores its default.
  * DEFINE_CONFIG_PARSE_ENUMV parses a space-separated list and is no single-word enum (never matched).
  */
-export const CONFIG_PARSE_ENUM_EMPTY = {
+const CONFIG_PARSE_ENUM_EMPTY = {
   '': 'invalid',
   _FULL: 'invalid',
   _WITH_DEFAULT: 'resets',
 };
-export const CONF_PARSER_HEADER = 'src/shared/conf-parser.h';
+const CONF_PARSER_HEADER = 'src/shared/conf-parser.h';
 
 /**
  * The parts of the tree PID 1 is built from (src/core plus the libraries it links). Other directories are
  * other programs, some with functions of the same name (src/nspawn has its own config_parse_private_users):
  * their definitions are looked at only when PID 1's tree has none, and never prove an enumMatch.
  */
-export const PID1_SOURCE_DIRS = ['src/core/', 'src/shared/', 'src/basic/', 'src/fundamental/', 'src/libsystemd/'];
-export const inPid1Tree = (path) => PID1_SOURCE_DIRS.some((dir) => path.startsWith(dir));
+const PID1_SOURCE_DIRS = ['src/core/', 'src/shared/', 'src/basic/', 'src/fundamental/', 'src/libsystemd/'];
+const inPid1Tree = (path) => PID1_SOURCE_DIRS.some((dir) => path.startsWith(dir));
 /** Stable order with PID 1's own definitions first. */
-export const pid1First = (defs) => [...defs.filter((d) => inPid1Tree(d.file)), ...defs.filter((d) => !inPid1Tree(d.file))];
+const pid1First = (defs) => [...defs.filter((d) => inPid1Tree(d.file)), ...defs.filter((d) => !inPid1Tree(d.file))];
 
 
 /**
@@ -182,7 +182,7 @@ export function setEnumFromSource(entry, enums) {
   return true;
 }
 
-export function uniqueTablesCalled(body, tables, pattern) {
+function uniqueTablesCalled(body, tables, pattern) {
   return [...new Set([...body.matchAll(pattern)].map((m) => m[1]).filter((name) => tables.has(name)))];
 }
 
@@ -190,7 +190,7 @@ export function uniqueTablesCalled(body, tables, pattern) {
  * `DEFINE_CONFIG_PARSE_ENUM[_WITH_DEFAULT|V|_FULL](config_parse_X, name_or_function, ...)` ->
  * config_parse_X -> every definition { variant, fromString, file } (the macros' own #defines excluded).
  */
-export function collectEnumParserMacros(sources) {
+function collectEnumParserMacros(sources) {
   const macros = new Map();
   for (const file of sources) {
     for (const m of file.text.matchAll(/(?<!#\s*define\s+)\bDEFINE_CONFIG_PARSE_ENUM(\w*)\(\s*(\w+)\s*,\s*(\w+)\s*,/g)) {
@@ -207,7 +207,7 @@ export function collectEnumParserMacros(sources) {
  * `[static] DEFINE_[PRIVATE_]STRING_TABLE_LOOKUP*(name, ...)` that define name_from_string (all but the
  * *_TO_STRING* ones) -> name -> [{ macro, file }] (the macros' own #defines excluded).
  */
-export function collectStringTableLookups(sources) {
+function collectStringTableLookups(sources) {
   const lookups = new Map();
   for (const file of sources) {
     for (const m of file.text.matchAll(/(?<!#\s*define\s+)\b(DEFINE_(?:PRIVATE_)?STRING_TABLE_LOOKUP\w*)\(\s*(\w+)\s*,/g)) {
@@ -220,7 +220,7 @@ export function collectStringTableLookups(sources) {
 }
 
 /** The rule tables name macros of this systemd version: a renamed macro must not silently stop matching. */
-export function checkMatchRuleTables(sources) {
+function checkMatchRuleTables(sources) {
   const header = (path) => sources.find((f) => f.path === path)?.text ?? fail(`${path} not found`);
   const stringTable = header(STRING_TABLE_HEADER);
   for (const macro of Object.keys(STRING_TABLE_LOOKUP_MATCH)) {
@@ -248,7 +248,7 @@ export function checkMatchRuleTables(sources) {
  *   r = parse_boolean(p); if (r > 0) return CONST; if (r == 0) return CONST; return INNER_from_string(p);
  * (optionally after `assert(p);` / `if (!p) return -EINVAL;`) -> 'INNER_from_string'; anything else -> null.
  */
-export function booleanWrapperInnerLookup(fullText) {
+function booleanWrapperInnerLookup(fullText) {
   const text = stripCComments(fullText);
   const signature = /\(\s*const\s+char\s*\*\s*(\w+)\s*\)\s*\{/.exec(text);
   if (!signature) return null;
@@ -273,7 +273,7 @@ export function booleanWrapperInnerLookup(fullText) {
  * -> { fromString, booleanFallback, empty: 'resets' | 'invalid' | undefined }; any other shape -> null.
  * Other checks that do not read the value (e.g. "not supported for this unit type") only reject more.
  */
-export function handWrittenEnumShape(fullText) {
+function handWrittenEnumShape(fullText) {
   const text = stripCComments(fullText);
   let body = text.slice(text.indexOf('{') + 1);
   body = removeCalls(body, /\blog_(?:syntax\w*|warning|error|notice|info|debug|oom\w*)\s*\(/g);
@@ -320,12 +320,12 @@ export function handWrittenEnumShape(fullText) {
 }
 
 /** `{ return ...; }` or `return ...;` (log calls already removed). */
-export function isOnlyReturn(statement) {
+function isOnlyReturn(statement) {
   return /^\{?\s*return\b[^;{}]*;\s*\}?$/.test(statement.trim());
 }
 
 /** The statement starting at `from` (after whitespace): a balanced `{...}` block or text up to its `;`. */
-export function statementAt(text, from) {
+function statementAt(text, from) {
   let i = from;
   while (/\s/.test(text[i] ?? '')) i++;
   if (text[i] === '{') {
@@ -337,7 +337,7 @@ export function statementAt(text, from) {
 }
 
 /** Removes every call that `startPattern` finds (up to its balanced `)`), keeping what surrounds it. */
-export function removeCalls(text, startPattern) {
+function removeCalls(text, startPattern) {
   let out = '';
   let at = 0;
   for (const m of text.matchAll(startPattern)) {
@@ -351,7 +351,7 @@ export function removeCalls(text, startPattern) {
 }
 
 /** Index of the bracket closing the one at `open`, skipping C string and character literals; -1 if none. */
-export function matchingClose(text, open, opening, closing) {
+function matchingClose(text, open, opening, closing) {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const ch = text[i];
@@ -363,7 +363,7 @@ export function matchingClose(text, open, opening, closing) {
 }
 
 /** Index of the next `target` outside literals and brackets; -1 if none. */
-export function scanTo(text, from, target) {
+function scanTo(text, from, target) {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const ch = text[i];
@@ -375,7 +375,7 @@ export function scanTo(text, from, target) {
   return -1;
 }
 
-export function skipLiteral(text, start) {
+function skipLiteral(text, start) {
   const quoteChar = text[start];
   for (let i = start + 1; i < text.length; i++) {
     if (text[i] === '\\') i++;
@@ -390,7 +390,7 @@ export function skipLiteral(text, start) {
  * entries, are not string tables). If a name is defined in several files, the one that also defines its
  * string-table lookup wins.
  */
-export function collectStringTables(sources) {
+function collectStringTables(sources) {
   const candidates = new Map();
   const pattern = /\bconst\s+char\s*\*\s*(?:const\s+)?(\w+)_table\s*\[[^\]]*\]\s*=\s*\{([\s\S]*?)\};/g;
   for (const file of sources) {
@@ -413,7 +413,7 @@ export function collectStringTables(sources) {
 }
 
 /** Finds `int name(...) { ... }` / `Type name(...) { ... }` definitions (body up to the closing `}` line). */
-export class FunctionBodyIndex {
+class FunctionBodyIndex {
   constructor(sources) {
     this.sources = sources;
     this.cache = new Map();
@@ -448,7 +448,7 @@ export class FunctionBodyIndex {
   }
 }
 
-export function stripCComments(text) {
+function stripCComments(text) {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
 }
 

@@ -30,7 +30,7 @@ export function parseGperfTemplate(text) {
 }
 
 /** The keyword lines of a gperf file are those between the first and the (optional) second `%%` line. */
-export function gperfKeywordSection(text) {
+function gperfKeywordSection(text) {
   const lines = text.split('\n');
   const start = lines.findIndex((line) => line.trim() === '%%');
   if (start < 0) fail(`${GPERF_PATH} has no %% line`);
@@ -38,7 +38,7 @@ export function gperfKeywordSection(text) {
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 
-export function expandTemplateLines(lines, context) {
+function expandTemplateLines(lines, context) {
   const openIfs = []; // { feature, inElse, ifKeys: Set, elseEntries: [] }
   for (const rawLine of lines) {
     const line = rawLine.trim();
@@ -74,7 +74,7 @@ export function expandTemplateLines(lines, context) {
   if (openIfs.length) fail(`${GPERF_PATH}: unterminated {% if %}`);
 }
 
-export function handleTemplateStatement(statement, openIfs, context) {
+function handleTemplateStatement(statement, openIfs, context) {
   const ifMatch = /^if\s+(\w+)$/.exec(statement);
   if (ifMatch) {
     openIfs.push({ feature: ifMatch[1], inElse: false, ifKeys: new Set(), elseEntries: [] });
@@ -97,7 +97,7 @@ export function handleTemplateStatement(statement, openIfs, context) {
 }
 
 /** `Section.Key, parser, ltype, offset` — the offset may contain commas inside offsetof(...). */
-export function parseGperfEntry(line, macro) {
+function parseGperfEntry(line, macro) {
   const fields = splitTopLevelCommas(line);
   if (fields.length !== 4) fail(`${GPERF_PATH}: expected 4 fields in: ${line}`);
   const [key, parser, ltype, offset] = fields;
@@ -114,7 +114,7 @@ export function parseGperfEntry(line, macro) {
   };
 }
 
-export function splitTopLevelCommas(text) {
+function splitTopLevelCommas(text) {
   const fields = [];
   let depth = 0;
   let current = '';
@@ -131,14 +131,14 @@ export function splitTopLevelCommas(text) {
 }
 
 /** config_parse_warn_compat logs and ignores the value; its ltype says why (src/shared/conf-parser.c). */
-export function statusFor(parser, ltype) {
+function statusFor(parser, ltype) {
   if (parser !== 'config_parse_warn_compat') return undefined;
   if (ltype === 'DISABLED_LEGACY') return 'removed';
   if (ltype === 'DISABLED_CONFIGURATION') return 'disabled';
   return undefined;
 }
 
-export const entryKey = (entry) => `${entry.section}.${entry.name}`;
+const entryKey = (entry) => `${entry.section}.${entry.name}`;
 
 // ---------------------------------------------------------------------------------------------------------
 // [Install]: PID 1's table has NULL parsers there; systemctl's install.c has the real ones

@@ -1,19 +1,19 @@
 /**
  * Man pages: which keys are documented where, and the version-info annotations ("Added in version N").
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, fail, readText } from './util.mjs';
 
 /** The shared gperf macros and the man page that documents the keys they expand to. */
-export const MACRO_MAN_PAGES = {
+const MACRO_MAN_PAGES = {
   EXEC_CONTEXT_CONFIG_ITEMS: 'systemd.exec',
   KILL_CONTEXT_CONFIG_ITEMS: 'systemd.kill',
   CGROUP_CONTEXT_CONFIG_ITEMS: 'systemd.resource-control',
 };
 
 /** Sections without a man page of their own (the default is systemd.<section in lower case>). */
-export const SECTION_MAN_PAGE_OVERRIDES = {
+const SECTION_MAN_PAGE_OVERRIDES = {
   Install: 'systemd.unit', // [Install] is described in systemd.unit(5), next to [Unit]
 };
 
@@ -30,7 +30,7 @@ export function manPagesToRead(gperf) {
   return [...pages].sort(compare);
 }
 
-export function primaryManPage(section) {
+function primaryManPage(section) {
   return SECTION_MAN_PAGE_OVERRIDES[section] ?? `systemd.${section.toLowerCase()}`;
 }
 
@@ -52,7 +52,7 @@ export function readManPages(manDir, pages) {
  * version-info.xml include closest to the entry itself (not one inside a table or list in its text, nor one
  * of a nested entry). All keys of one entry share its version.
  */
-export function documentedKeys(xml) {
+function documentedKeys(xml) {
   const keys = new Map();
   const stack = []; // element names
   const entries = []; // open varlistentries: { depth, keys: [], since, sinceDepth }
@@ -122,7 +122,7 @@ function* xmlTokens(xml) {
   }
 }
 
-export function decodeEntities(text) {
+function decodeEntities(text) {
   return text.replace(/&(lt|gt|amp|quot|apos);/g, (_, e) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]);
 }
 
@@ -178,5 +178,5 @@ export function assignAliases(entries) {
   }
 }
 
-export const aliasSignature = (entry) => [entry.section, entry.parser, entry.ltype, entry.offset].join('\u0000');
+const aliasSignature = (entry) => [entry.section, entry.parser, entry.ltype, entry.offset].join('\u0000');
 

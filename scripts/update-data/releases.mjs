@@ -16,7 +16,7 @@
 
 const SHAPE_FIELDS = ['parser', 'ltype', 'enumValues', 'enumMatch', 'enumEmpty', 'status'];
 
-export function shapeOf(entry) {
+function shapeOf(entry) {
   const shape = {};
   for (const field of SHAPE_FIELDS) if (entry[field] !== undefined && entry[field] !== '') shape[field] = entry[field];
   if (!shape.parser) shape.parser = '';

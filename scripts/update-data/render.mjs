@@ -81,14 +81,14 @@ function wrap(text, width) {
   return lines;
 }
 
-export function renderValue(value) {
+function renderValue(value) {
   if (Array.isArray(value)) return `[${value.map(renderValue).join(',')}]`;
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') return String(value);
   return `{${Object.entries(value).map(([k, v]) => `${k}:${renderValue(v)}`).join(',')}}`;
 }
 
-export function quote(text) {
+function quote(text) {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 

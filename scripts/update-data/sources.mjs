@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT, compare, fail, readText, warn } from './util.mjs';
 import { GPERF_PATH } from './gperf.mjs';
 
-export const CACHE_DIR = join(PROJECT_ROOT, '.cache/systemd-src');
+const CACHE_DIR = join(PROJECT_ROOT, '.cache/systemd-src');
 const RELEASES_FILE = join(CACHE_DIR, 'releases.json');
 /** Suites whose systemd is read; older suites than bookworm predate the oldest release we could observe. */
 const SUITES = ['bookworm', 'bookworm-backports', 'trixie', 'trixie-backports', 'forky', 'sid'];

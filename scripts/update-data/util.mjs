@@ -20,7 +20,7 @@ export function unique(values) {
   return [...new Set(values)];
 }
 
-export function findLastIndex(array, predicate) {
+function findLastIndex(array, predicate) {
   for (let i = array.length - 1; i >= 0; i--) if (predicate(array[i])) return i;
   return -1;
 }
