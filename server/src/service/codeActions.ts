@@ -166,10 +166,13 @@ function fixAll(
 
 function unknownDirectiveFixes(env: Env, d: Diagnostic): CodeAction[] {
   const found = entryWithKeyAt(env, d);
-  const raw = (d.data as { suggestions?: unknown } | undefined)?.suggestions;
+  const data = d.data as { suggestions?: unknown; certain?: unknown } | undefined;
+  const raw = data?.suggestions;
   if (!found || !Array.isArray(raw)) return [];
   const suggestions = raw.filter((s): s is string => typeof s === 'string' && s !== '' && s !== found.entry.key);
-  return suggestions.map((s, i) => quickFix(env, `Change to ${s}=`, [d], [replace(env, found.entry.keySpan, s)], i === 0));
+  // Preferred (applied by "fix all" and Ctrl+.) only when the check found it certain: one close candidate.
+  const preferred = data?.certain === true && suggestions.length === 1;
+  return suggestions.map((s) => quickFix(env, `Change to ${s}=`, [d], [replace(env, found.entry.keySpan, s)], preferred));
 }
 
 function renamedDirectiveFixes(env: Env, d: Diagnostic): CodeAction[] {

@@ -1,22 +1,65 @@
 /** Keys systemd does not know, no longer supports, knows under a newer name, or only knows in a newer version. */
-import { parserAt, type AnalyzedEntry } from '../analysis';
+import { dropsAssignment, parserAt, type AnalyzedEntry } from '../analysis';
+import { directiveAt } from '../catalog';
+import { validatorForParser } from '../values';
+import { isSingleValue } from './duplicates';
+import { wishedDirective } from './wishedDirectives';
 import { unitTypesForParser } from '../unitTypeSupport';
 import type { DirectiveCatalog } from '../catalog';
 import type { Check, Finding } from './types';
 
-function unknownDirective(e: AnalyzedEntry, catalog: DirectiveCatalog): Finding {
+/**
+ * Close spellings worth proposing for an unknown key: not a single-value key the section already sets
+ * (renaming the line would override that one; a list such as ListenStream= just gets one more), and only keys whose parser takes this very value at the target (else
+ * the rename would make a line of another kind). `certain`: one candidate, the same key but for letter
+ * case or one edit; only then may an editor apply it as the preferred fix.
+ */
+function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): { names: string[]; certain: boolean } {
+  const { key, value } = e.entry;
+  const section = e.section.name;
+  const taken = new Set(e.section.entries.map((x) => x.key));
+  const names = catalog.suggest(section, key).filter((name) => {
+    const known = catalog.lookup(section, name);
+    if (!known) return false;
+    const def = directiveAt(known, version);
+    if (taken.has(name) && isSingleValue(def)) return false;
+    const validate = validatorForParser(def.parser, def.ltype);
+    return !validate || !validate(value, { directive: def, systemdVersion: version }).some(dropsAssignment);
+  });
+  const certain = names.length === 1 && (names[0].toLowerCase() === key.toLowerCase() || editDistanceAtMostOne(names[0], key));
+  return { names, certain };
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const tail = (x: string, y: string) => x === y;
+  return tail(a.slice(i + 1), b.slice(i + 1)) || tail(a.slice(i + 1), b.slice(i)) || tail(a.slice(i), b.slice(i + 1));
+}
+
+function unknownDirective(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): Finding {
   const { key } = e.entry;
   const section = e.section.name;
-  const suggestions = catalog.suggest(section, key);
+  const wished = wishedDirective(section, key);
+  if (wished) {
+    return {
+      code: 'unknown-directive',
+      span: e.entry.keySpan,
+      message: `systemd has no ${key}= and ignores this line: ${wished.explanation}`,
+      data: { suggestions: [], ...(wished.instead ? { instead: wished.instead } : {}) },
+    };
+  }
+  const { names, certain } = plausibleSuggestions(e, catalog, version);
   const elsewhere = catalog.sectionsKnowing(key).filter((s) => s !== section);
   let hint = '';
-  if (suggestions.length) hint = ` Did you mean ${suggestions.map((s) => s + '=').join(', ')}?`;
+  if (names.length) hint = ` Did you mean ${names.map((s) => s + '=').join(', ')}?`;
   else if (elsewhere.length) hint = ` ${key}= belongs in [${elsewhere.join('], [')}].`;
   return {
     code: 'unknown-directive',
     span: e.entry.keySpan,
     message: `Unknown directive ${key}= in [${section}]: systemd ignores this line.${hint}`,
-    data: { suggestions },
+    data: { suggestions: names, certain },
   };
 }
 
@@ -26,7 +69,7 @@ export const checkDirectives: Check = (analysis, { catalog, settings }) => {
     const { key } = e.entry;
     switch (e.fate) {
       case 'unknown':
-        findings.push(unknownDirective(e, catalog));
+        findings.push(unknownDirective(e, catalog, settings.systemdVersion));
         break;
       case 'removed':
         findings.push({
