@@ -189,7 +189,7 @@ test('drop-ins of the template and of dash prefixes apply; a unit of drop-ins on
   assert.deepEqual(lint(join(repo, 'only.socket'), index).map((d) => d.code), ['missing-service']);
 });
 
-test('dependencies on units found nowhere: Requires= an error, Wants= a warning, a certain fix for the same stem', () => {
+test('dependencies on units found nowhere: Requires= an error, Wants= information, a certain fix for the same stem', () => {
   const repo = join(base, 'repo3');
   tree(lib, { 'network-online.target': '[Unit]\nDescription=net\n', 'db@.service': EXEC });
   tree(repo, {
