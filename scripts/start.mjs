@@ -1,4 +1,5 @@
-// `npm start`: VS Code in the browser (code-server) with examples/ open and the packaged extension installed.
+// `npm start [-- FOLDER]`: VS Code in the browser (code-server) with examples/ (or FOLDER) open and the packaged
+// extension installed.
 //
 // Packages the .vsix (scripts/package.mjs), installs code-server once into .cache/code-server
 // (scripts/codeServer.mjs; about 5 minutes the first time), installs the .vsix into .cache/start/extensions,
@@ -10,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_VERSION, ensureCodeServer, installVsix, startCodeServer } from './codeServer.mjs';
 import { packageVsix } from './package.mjs';
+import { startFolder } from './startFolder.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STATE = join(ROOT, '.cache', 'start');
@@ -82,6 +84,9 @@ function writeUserSettings(userDataDir) {
   writeFileSync(file, `${JSON.stringify({ 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
 }
 
+const opened = startFolder(process.argv.slice(2), process.env, EXAMPLES);
+if (opened.error) fail(opened.error);
+const FOLDER = opened.folder;
 const requestedPort = wantedPort();
 let vsix;
 try {
@@ -112,13 +117,14 @@ let server;
 try {
   server = await startCodeServer({
     entryJs,
-    folder: EXAMPLES,
+    folder: FOLDER,
     userDataDir,
     extensionsDir,
     port,
     configDir: STATE,
-    // The examples are this repository's own files: open them trusted, without the trust prompt.
-    extraArgs: ['--disable-workspace-trust'],
+    // The examples are this repository's own files: open them trusted, without the trust prompt. A folder
+    // of your own gets VS Code's usual trust question.
+    extraArgs: opened.isExamples ? ['--disable-workspace-trust'] : [],
   });
 } catch (e) {
   // The first line says what happened, code-server's last error line why.
@@ -126,7 +132,7 @@ try {
   fail(`code-server did not start on 127.0.0.1:${port}: ${firstLine(e).replace(/:$/, '')}${why ? ` (${why})` : ''}`);
 }
 
-const folderQuery = encodeURIComponent(EXAMPLES).replace(/%2F/g, '/');
+const folderQuery = encodeURIComponent(FOLDER).replace(/%2F/g, '/');
 console.log(`Open ${server.url}?folder=${folderQuery} in a browser (ready after ${seconds()}; Ctrl-C stops it)`);
 
 let stopping = false;
