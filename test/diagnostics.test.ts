@@ -216,6 +216,13 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service'] } }],
     silent: [{ text: S('ListenStream=80\nAccept=yes'), options: { siblings: ['echo.service', 'echo@.service'] } }, { text: S('ListenStream=80\nAccept=no'), options: { siblings: ['echo.service'] } }],
   },
+  'stdin-listening-socket': {
+    fires: [{ text: '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=80') } } }],
+    silent: [
+      { text: '[Service]\nExecStart=/bin/cat\n', options: { path: '/proj/echo.service', siblingTexts: { 'echo.socket': S('ListenStream=80') } } },
+      { text: '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n', options: { path: '/proj/echo@.service', siblingTexts: { 'echo.socket': S('ListenStream=80\nAccept=yes') } } },
+    ],
+  },
   'stdio-socket-many': {
     fires: [{ text: S('ListenStream=80\nListenStream=81'), options: { siblingTexts: { 'echo.service': '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' } } }],
     silent: [

@@ -180,6 +180,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: '`StandardInput=`/`StandardOutput=`/`StandardError=socket` in a service that is handed more than one socket (several `Listen*=` lines or several socket units, `Accept=no`): systemd refuses to start it ("Got more than one socket."). Shown on the service line and on the socket.',
   },
+  'stdin-listening-socket': {
+    severity: 'information',
+    summary: '`StandardInput=socket` in a service whose one socket has `Accept=no`: stdin is the listening socket, not a connection, so the program must `accept()` on fd 0 (inetd\'s "wait" style); for one program per connection use `Accept=yes` and a template.',
+  },
   'connection-ignores-socket': {
     severity: 'hint',
     summary: 'A template started once per connection (`Accept=yes`) without `StandardInput=socket` and with no visible use of `$LISTEN_FDS`: does the program read the connection from fd 3?',

@@ -46,7 +46,7 @@ function unknownDirective(e: AnalyzedEntry, catalog: DirectiveCatalog, version: 
     return {
       code: 'unknown-directive',
       span: e.entry.keySpan,
-      message: `systemd has no ${key}= and ignores this line: ${wished.explanation}`,
+      message: `systemd has no ${key}= setting and ignores this line. ${wished.explanation[0].toUpperCase()}${wished.explanation.slice(1)}`,
       data: { suggestions: [], ...(wished.instead ? { instead: wished.instead } : {}) },
     };
   }

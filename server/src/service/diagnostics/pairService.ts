@@ -29,6 +29,24 @@ function stdioFindings(view: UnitView, sockets: ServiceSockets): Finding[] {
     }));
 }
 
+/**
+ * StandardInput=socket with one Accept=no socket: systemd hands the program the listening socket itself
+ * on stdin (inetd's "wait" mode), not a connection. A program that reads stdin as a byte stream gets
+ * errors; it has to accept() on fd 0. Often meant: Accept=yes with a template, one instance per connection.
+ */
+function stdinListeningFindings(view: UnitView, sockets: ServiceSockets): Finding[] {
+  if (passedFdCount(sockets) !== 1 || sockets.passing.length !== 1) return [];
+  const socket = sockets.passing[0].view.name;
+  return stdioSocketEntries(view)
+    .filter((v) => inCurrent(v) && v.e.entry.key === 'StandardInput')
+    .map((v) => ({
+      code: 'stdin-listening-socket' as const,
+      span: v.e.entry.span,
+      message: `${socket} has Accept=no, so stdin (and stdout, with StandardOutput=socket) is the listening socket, not a connection: the program must accept() connections on fd 0. For one program per connection talking over stdin/stdout, set Accept=yes in ${socket} and rename this unit to a template (${unitPrefix(view.name)}@.service).`,
+      data: { socket },
+    }));
+}
+
 /** ExecStart= lines systemd keeps (an empty one clears those before it). */
 function execStarts(view: UnitView): ViewEntry[] {
   return viewList(view, 'Service', (v) => v.e.entry.key === 'ExecStart');
@@ -161,6 +179,7 @@ export const checkPairService: Check = (analysis, input) => {
   const sockets = socketsOfService(view, env);
   return [
     ...stdioFindings(view, sockets),
+    ...stdinListeningFindings(view, sockets),
     ...connectionFindings(view, sockets),
     ...portFindings(view, sockets, env),
     ...missingSocketFindings(view, env),

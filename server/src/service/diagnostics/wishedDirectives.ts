@@ -14,8 +14,8 @@ export interface WishedDirective {
 const LISTEN_STREAM = 'ListenStream=';
 
 export const WISHED_SOCKET_DIRECTIVES: Readonly<Record<string, WishedDirective>> = {
-  SocketLinger: { explanation: 'systemd has no setting for SO_LINGER; a program that needs it sets it on the sockets it accepts.' },
-  Linger: { explanation: 'systemd has no setting for SO_LINGER; a program that needs it sets it on the sockets it accepts.' },
+  SocketLinger: { explanation: 'there is no SO_LINGER setting at all; a program that needs it sets it on the sockets it accepts.' },
+  Linger: { explanation: 'there is no SO_LINGER setting at all; a program that needs it sets it on the sockets it accepts.' },
   Listen: { instead: LISTEN_STREAM, explanation: 'systemd names the socket kind in the key: ListenStream= (TCP or a Unix stream socket), ListenDatagram= (UDP), ListenSequentialPacket=, ListenFIFO= …' },
   ListenTCP: { instead: LISTEN_STREAM, explanation: 'a TCP socket is ListenStream=PORT or ListenStream=ADDRESS:PORT.' },
   ListenUDP: { instead: 'ListenDatagram=', explanation: 'a UDP socket is ListenDatagram=PORT or ListenDatagram=ADDRESS:PORT.' },
