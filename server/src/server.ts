@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { detectSystemdVersion, resolveSystemdVersion, resolveTargetVersion } from './node/systemdVersion';
+import { resolveTargetVersion, type VersionSource } from './node/systemdVersion';
 import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { WorkspaceUnitFiles } from './node/unitFiles';
@@ -30,10 +30,11 @@ const index = new WorkspaceIndex();
 const service = createLanguageService({ index });
 const parsed = new Map<string, { version: number; unit: UnitFile }>();
 const published = new Map<string, Diagnostic[]>();
-let settings: ServiceSettings = { systemdVersion: resolveSystemdVersion('auto', service.catalog.newestVersion) };
-let versionSource: 'setting' | 'local' | 'newest' = detectSystemdVersion() ? 'local' : 'newest';
+const initialTarget = resolveTargetVersion('auto', service.catalog.newestVersion);
+let settings: ServiceSettings = { systemdVersion: initialTarget.version };
+let versionSource: VersionSource = initialTarget.source;
 /** Why the target differs from the one configured (out of the supported range), if it does. */
-let versionNote: string | undefined;
+let versionNote: string | undefined = initialTarget.note;
 let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
 let definitionLinks = false;
@@ -77,9 +78,8 @@ async function loadSettings(): Promise<void> {
   if (!canReadConfiguration) return;
   const raw = ((await connection.workspace.getConfiguration('sockact')) ?? {}) as Record<string, unknown>;
   const configured = raw.systemdVersion ?? 'auto';
-  const explicit = configured !== 'auto' && Number.isInteger(Number(configured)) && Number(configured) > 0;
-  versionSource = explicit ? 'setting' : detectSystemdVersion() ? 'local' : 'newest';
   const target = resolveTargetVersion(configured, service.catalog.newestVersion);
+  versionSource = target.source;
   versionNote = target.note;
   const scope = raw.unitScope === 'system' || raw.unitScope === 'user' ? raw.unitScope : undefined;
   settings = {

@@ -4,6 +4,9 @@ import { clampTargetVersion, type TargetVersion } from '../service/versions';
 
 let cached: number | null | undefined;
 
+/** Where the target version came from: the setting, the systemd installed here, or the newest known. */
+export type VersionSource = 'setting' | 'local' | 'newest';
+
 export function parseSystemctlVersion(output: string): number | undefined {
   const m = /^systemd (\d+)\b/m.exec(output);
   return m ? Number(m[1]) : undefined;
@@ -21,11 +24,11 @@ export function detectSystemdVersion(): number | undefined {
  * A setting value ("auto", "252", 252) to the version to answer for: the number given, else the local
  * systemd's, else the newest known; kept within the supported range (with a note when it had to move).
  */
-export function resolveTargetVersion(setting: unknown, newest: number): TargetVersion {
+export function resolveTargetVersion(setting: unknown, newest: number): TargetVersion & { source: VersionSource } {
   const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' && setting.trim() !== '' ? Number(setting) : NaN;
-  if (Number.isInteger(asNumber) && asNumber > 0) return clampTargetVersion(asNumber, newest);
+  if (Number.isInteger(asNumber) && asNumber > 0) return { ...clampTargetVersion(asNumber, newest), source: 'setting' };
   const local = detectSystemdVersion();
-  return local === undefined ? { version: newest } : clampTargetVersion(local, newest);
+  return local === undefined ? { version: newest, source: 'newest' } : { ...clampTargetVersion(local, newest), source: 'local' };
 }
 
 export function resolveSystemdVersion(setting: unknown, newest: number): number {

@@ -101,7 +101,8 @@ function fateOf(
   if (def.status === 'removed') return 'removed';
   if (def.status === 'disabled') return 'disabled';
   if (def.since !== undefined && def.since > systemdVersion) return 'too-new';
-  const types = unitTypesForParser(parserAt(def, systemdVersion));
+  // `def` is already the target's shape of the directive (analyzeUnit), so its parser is the target's.
+  const types = unitTypesForParser(def.parser);
   if (types && context.unitType && !types.includes(context.unitType)) return 'wrong-unit-type';
   return problems.some(dropsAssignment) ? 'invalid-value' : 'applied';
 }

@@ -27,10 +27,11 @@ function listenType(name: string): string {
 
 /** "boolean", "time span", "control-group|process|mixed|none", …; undefined when we have no good name. */
 export function humanValueType(def: DirectiveDef, systemdVersion: number): string | undefined {
-  const parser = directiveAt(def, systemdVersion).parser;
+  const at = directiveAt(def, systemdVersion);
+  const parser = at.parser;
   if (parser === 'config_parse_socket_listen') return listenType(def.name);
   if (def.section === 'Install' && parser === 'config_parse_strv') return 'unit names';
-  const words = enumWords(directiveAt(def, systemdVersion));
+  const words = enumWords(at);
   if (words.length > 0) {
     const shown = words.length > MAX_ENUM_WORDS ? [...words.slice(0, MAX_ENUM_WORDS - 1), '…'] : words;
     return shown.join('|');

@@ -1,18 +1,19 @@
 /** Keys systemd does not know, no longer supports, knows under a newer name, or only knows in a newer version. */
-import { dropsAssignment, parserAt, type AnalyzedEntry } from '../analysis';
-import { directiveAt } from '../catalog';
+import { dropsAssignment, type AnalyzedEntry } from '../analysis';
+import { directiveAt, type DirectiveCatalog } from '../catalog';
+import { editDistance } from '../unitNames';
+import { unitTypesForParser } from '../unitTypeSupport';
 import { validatorForParser } from '../values';
 import { isSingleValue } from './duplicates';
 import { wishedDirective } from './wishedDirectives';
-import { unitTypesForParser } from '../unitTypeSupport';
-import type { DirectiveCatalog } from '../catalog';
 import type { Check, Finding } from './types';
 
 /**
  * Close spellings worth proposing for an unknown key: not a single-value key the section already sets
- * (renaming the line would override that one; a list such as ListenStream= just gets one more), and only keys whose parser takes this very value at the target (else
- * the rename would make a line of another kind). `certain`: one candidate, the same key but for letter
- * case or one edit; only then may an editor apply it as the preferred fix.
+ * (renaming the line would override that one; a list such as ListenStream= just gets one more), and only
+ * keys whose parser takes this very value at the target (else the rename would make a line of another
+ * kind). `certain`: one candidate, the same key but for letter case or one edit; only then may an editor
+ * apply it as the preferred fix.
  */
 function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): { names: string[]; certain: boolean } {
   const { key, value } = e.entry;
@@ -26,16 +27,8 @@ function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, versi
     const validate = validatorForParser(def.parser, def.ltype);
     return !validate || !validate(value, { directive: def, systemdVersion: version }).some(dropsAssignment);
   });
-  const certain = names.length === 1 && (names[0].toLowerCase() === key.toLowerCase() || editDistanceAtMostOne(names[0], key));
+  const certain = names.length === 1 && (names[0].toLowerCase() === key.toLowerCase() || editDistance(names[0], key) <= 1);
   return { names, certain };
-}
-
-function editDistanceAtMostOne(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const tail = (x: string, y: string) => x === y;
-  return tail(a.slice(i + 1), b.slice(i + 1)) || tail(a.slice(i + 1), b.slice(i)) || tail(a.slice(i), b.slice(i + 1));
 }
 
 function unknownDirective(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): Finding {
@@ -82,7 +75,7 @@ export const checkDirectives: Check = (analysis, { catalog, settings }) => {
         findings.push({
           code: 'unsupported-for-unit-type',
           span: e.entry.keySpan,
-          message: `systemd ignores ${key}= in a .${analysis.context.unitType} unit: it only applies to .${unitTypesForParser(parserAt(e.def!, settings.systemdVersion))!.join(', .')} units.`,
+          message: `systemd ignores ${key}= in a .${analysis.context.unitType} unit: it only applies to .${unitTypesForParser(e.def!.parser)!.join(', .')} units.`,
         });
         break;
       case 'too-new':
