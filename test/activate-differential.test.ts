@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { execLine, envAssignment } from './helpers/unitQuote';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -309,8 +310,8 @@ function serviceText(out: string, description: string, extra = ''): string {
     `Description=${description}`,
     '',
     '[Service]',
-    `ExecStart=${NODE} ${PROBE}`,
-    `Environment=PROBE_OUT=${out}`,
+    `ExecStart=${execLine(NODE, PROBE)}`,
+    `Environment=${envAssignment('PROBE_OUT', out)}`,
     '',
   ].join('\n') + extra;
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'no
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { join } from 'node:path';
+import { execLine } from './helpers/unitQuote';
 
 import {
   root, freePort, start, waitFor, reports, request, requestEnd, pythonRequest, kill, probeDir, writeService, stopRun, startedPids,
@@ -284,7 +285,7 @@ test('200 concurrent first connections to a cold socket (Accept=no, Node HTTP on
   mkdirSync(dir, { recursive: true });
   // Backlog=512 > 200; the kernel caps it at net.core.somaxconn (4096 on current kernels, 128 before 5.4).
   writeFileSync(join(dir, 'cold.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nBacklog=512\n`);
-  writeFileSync(join(dir, 'cold.service'), `[Service]\nExecStart=${process.execPath} ${NODE_HTTP}\n`);
+  writeFileSync(join(dir, 'cold.service'), `[Service]\nExecStart=${execLine(process.execPath, NODE_HTTP)}\n`);
   const run = start([join(dir, 'cold.socket')]);
   try {
     await waitFor('listening', () => run.err().includes('listening on'));
@@ -319,7 +320,7 @@ test('a program that binds the port itself (EADDRINUSE) gets one plain explanati
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'app.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=20s\n`);
   const fixture = fileURLToPath(new URL('./fixtures/activate/binds-itself.mjs', import.meta.url));
-  writeFileSync(join(dir, 'app.service'), `[Service]\nExecStart=${process.execPath} ${fixture}\nEnvironment=PORT=${port}\n`);
+  writeFileSync(join(dir, 'app.service'), `[Service]\nExecStart=${execLine(process.execPath, fixture)}\nEnvironment=PORT=${port}\n`);
   const run = start([join(dir, 'app.socket')]);
   let pending: net.Socket | undefined;
   try {
@@ -427,7 +428,7 @@ test('a program that runs but never takes its socket: one note after 10 s of a c
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'stuck.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\n`);
   const fixture = fileURLToPath(new URL('./fixtures/activate/ignores-fd3.mjs', import.meta.url));
-  writeFileSync(join(dir, 'stuck.service'), `[Service]\nExecStart=${process.execPath} ${fixture}\n`);
+  writeFileSync(join(dir, 'stuck.service'), `[Service]\nExecStart=${execLine(process.execPath, fixture)}\n`);
   const run = start([join(dir, 'stuck.socket')]);
   let pending: net.Socket | undefined;
   try {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bootIsolatedSystemd, canBootSystemd, canRunUserManager, type ExecResult, type IsolatedSystemd } from './support/isolatedSystemd';
+import { bootIsolatedSystemd, canBootSystemd, canRunUserManager, insideCheckout, type ExecResult, type IsolatedSystemd } from './support/isolatedSystemd';
 import { canRunSshServer, freePort } from './support/sshServer';
 import { parseShow } from '../server/src/deploy/deploy';
 import { unifiedDiff } from '../server/src/deploy/diff';
@@ -21,6 +21,8 @@ import { gatherUnits, unsafeUnitName, UnitsError } from '../server/src/deploy/un
 import { connectError, request } from './support/loopback';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** The same bundle inside the isolated root, where the test users can read it wherever the checkout is. */
+const CLI_INSIDE = insideCheckout('dist/cli.js');
 const NODE = process.execPath;
 const can = canBootSystemd();
 const userCan = canRunUserManager();
@@ -57,7 +59,7 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
   let hostDir = '';
 
   /** The bundled CLI inside the isolated root (as root, or as `user`). */
-  const sockact = (args: string[], opts: { user?: string } = {}) => sys.exec([NODE, CLI, ...args], { timeoutMs: 60_000, ...opts });
+  const sockact = (args: string[], opts: { user?: string } = {}) => sys.exec([NODE, CLI_INSIDE, ...args], { timeoutMs: 60_000, ...opts });
   const systemctl = async (...args: string[]) => (await sys.exec(['systemctl', ...args])).stdout.trim();
   const exists = async (path: string) => (await sys.exec(['test', '-e', path])).code === 0;
 
@@ -249,7 +251,7 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     // The command line for script's shell names the CLI through the environment, never by its path (the
     // checkout may be in a folder with spaces); the rest are fixed words and the unit path written above.
     const onTerminal = (args: string, answer: string) =>
-      sys.exec(['env', `SOCKACT_CLI=${CLI}`, 'script', '-qec', `${NODE} "$SOCKACT_CLI" ${args}`, '/dev/null'], { input: answer, timeoutMs: 60_000 });
+      sys.exec(['env', `SOCKACT_CLI=${CLI_INSIDE}`, 'script', '-qec', `${NODE} "$SOCKACT_CLI" ${args}`, '/dev/null'], { input: answer, timeoutMs: 60_000 });
     const no = await onTerminal(`deploy --system --no-verify ${socket}`, 'n\n');
     assert.equal(no.code, 1, no.stdout);
     assert.match(no.stdout, /new file: \/etc\/systemd\/system\/asked\.socket\r?\n[^]*Deploy to system manager\? \[y\/N\] [^]*sockact: nothing was deployed/);
@@ -268,7 +270,7 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     const port = await freePort();
     const socket = await writeUnits(UNITS, 'viasudo', port);
     // (PATH through env(1): the harness's own nsenter must still be found.)
-    const missing = await sys.exec(['env', 'PATH=/nonexistent', NODE, CLI, 'deploy', '--system', '--yes', '--no-verify', socket], { user: USER });
+    const missing = await sys.exec(['env', 'PATH=/nonexistent', NODE, CLI_INSIDE, 'deploy', '--system', '--yes', '--no-verify', socket], { user: USER });
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'sockact: --system needs root, and sudo is not installed: run sockact as root\n');
     // sudo may ask for a password in the user's terminal; here the user may run anything without one.

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execLine } from './unitQuote';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const PROBE = fileURLToPath(new URL('../fixtures/activate/probe.mjs', import.meta.url));
@@ -113,7 +114,7 @@ export function probeDir(name: string): { dir: string; out: string } {
 }
 
 export function writeService(dir: string, name: string, body: string) {
-  writeFileSync(join(dir, name), `[Service]\nExecStart=${process.execPath} ${PROBE}\n${body}`);
+  writeFileSync(join(dir, name), `[Service]\nExecStart=${execLine(process.execPath, PROBE)}\n${body}`);
 }
 
 export async function stopRun(run: ReturnType<typeof start>): Promise<void> {

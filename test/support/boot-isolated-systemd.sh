@@ -135,6 +135,13 @@ inner)
       mount -o remount,bind,ro -- "$m$SOCKACT_KEEP_DIR"
       ;;
   esac
+  # The same folder again at a path every user can reach (CHECKOUT_INSIDE in isolatedSystemd.ts): a checkout
+  # below /root (mode 700) is out of reach of the test users that run its CLI. Read-only, like the above.
+  if [ -n "${SOCKACT_KEEP_DIR:-}" ]; then
+    mkdir -p -- "$m/run/sockact-checkout"
+    mount --bind -- "$SOCKACT_KEEP_DIR" "$m/run/sockact-checkout"
+    mount -o remount,bind,ro -- "$m/run/sockact-checkout"
+  fi
 
   etc=$m/etc/systemd
   # Start from the distribution's defaults: drop what this machine enabled (its *.wants/*.requires

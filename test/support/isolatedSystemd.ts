@@ -111,6 +111,15 @@ export interface BootOptions {
 const BOOT_SCRIPT = fileURLToPath(new URL('./boot-isolated-systemd.sh', import.meta.url));
 /** The checkout, bound read-only into the isolated root when it lives below its fresh /tmp or /run. */
 const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+/**
+ * The checkout as every user inside the isolated root sees it (bound there read-only by the boot script):
+ * `insideCheckout('dist/cli.js')`. Use it for what other users run; a checkout in /root is not theirs to read.
+ */
+export const CHECKOUT_INSIDE = '/run/sockact-checkout';
+export function insideCheckout(relative: string): string {
+  return `${CHECKOUT_INSIDE}/${relative}`;
+}
 const SYSTEMD = '/lib/systemd/systemd';
 const PATH_INSIDE = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Name prefix of the temp dirs and cgroups this module makes; used to sweep leftovers of killed runs. */
