@@ -13,6 +13,7 @@ import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
 import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan } from './deploy';
 import { formatSockets, listSockets, socketsJson } from './list';
+import { probeTarget } from './reach';
 import { createTarget, TargetError, type Target, type TargetSpec } from './target';
 import { applyUndeploy, formatUndeployPlan, planUndeploy } from './undeploy';
 import { gatherUnits, UnitsError } from './units';
@@ -219,6 +220,12 @@ async function runUndeploy(o: Options, targets: Target[]): Promise<number> {
 }
 
 async function runVerify(o: Options, target: Target): Promise<number> {
+  // A manager that does not answer gets one line, not a checklist of five failed and skipped steps.
+  const probe = await probeTarget(target);
+  if (!probe.ok) {
+    say(`${target.label}: ${probe.line}`);
+    return 1;
+  }
   const c = await verifyActivation(target, o.unit!);
   out(o.format === 'json' ? `${JSON.stringify(c)}\n` : formatChecklist(c));
   return c.ok ? 0 : 1;
@@ -230,7 +237,7 @@ async function runList(o: Options, targets: Target[]): Promise<number> {
   else
     for (const r of results) {
       if (r.ok) out(formatSockets(r));
-      else say(`${r.target}: ${r.error}`);
+      else say(`${r.target}: ${r.line ?? r.error}`);
     }
   return results.every((r) => r.ok) ? 0 : 1;
 }
@@ -245,7 +252,16 @@ export async function runDeployCommand(command: Command, args: string[]): Promis
     return 2;
   }
   // Reading states (list-sockets) works for anyone; changing units and killing a service (verify) need root.
-  if (o.kind === 'system' && command !== 'list-sockets' && process.getuid?.() !== 0) return rerunWithSudo();
+  // Whether there is a system manager at all is read first, so a machine without one says so instead of
+  // asking for a password to find out.
+  if (o.kind === 'system' && command !== 'list-sockets' && process.getuid?.() !== 0) {
+    const probe = await probeTarget(targets[0]);
+    if (!probe.ok) {
+      say(`${targets[0].label}: ${probe.line}`);
+      return 1;
+    }
+    return rerunWithSudo();
+  }
   try {
     switch (command) {
       case 'deploy':
