@@ -98,7 +98,9 @@ describe('the table, on lines as the programs print them', () => {
     ['Failed to connect to bus: No medium found\n', { kind: 'user' }, /^no systemd user manager is running here/],
     ['Failed to connect to bus: No such file or directory\n', { kind: 'user' }, /^no systemd user manager is running here/],
     ["System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n", { kind: 'system' }, /^this machine was not booted with systemd/],
-    ['Failed to connect to bus: Host is down\n', { kind: 'system' }, /^no systemd system manager is running here/],
+    // What the Socket Units view used to show: the made-up errno of systemctl's "is PID 1 systemd?" check.
+    ['Failed to connect to bus: Host is down\n', { kind: 'system' }, /^this machine was not booted with systemd/],
+    ['Failed to connect to bus: Host is down\n', { kind: 'user' }, /^no systemd user manager is running here/],
     ["System has not been booted with systemd as init system (PID 1). Can't operate.\n", host, /^web1 was not booted with systemd/],
     ['Failed to start web.socket: Interactive authentication required.\nSee system logs and \'systemctl status web.socket\' for details.\n', { kind: 'system' }, /needs root/],
     ['Failed to enable unit: Access denied\n', host, /needs root/],

@@ -7,11 +7,12 @@
  * Exit status 0 ok, 1 failed (refused units, a failed step, an unreachable host), 2 usage.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
-import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan } from './deploy';
+import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan, type DeployResult } from './deploy';
 import { formatSockets, listSockets, socketsJson } from './list';
 import { probeTarget } from './reach';
 import { createTarget, TargetError, type Target, type TargetSpec } from './target';
@@ -118,7 +119,34 @@ function targetsOf(o: Options): Target[] {
   }
 }
 
-const say = (line: string) => process.stderr.write(`sockact: ${line}\n`);
+/** Every line said on stderr, for the result file (see writeResultFile). */
+const said: string[] = [];
+const say = (line: string) => {
+  said.push(line);
+  process.stderr.write(`sockact: ${line}\n`);
+};
+
+/** A failed result's one line on stderr: the first failed step and what the target said about it. */
+function sayFailure(r: DeployResult): void {
+  if (r.ok || r.error) return;
+  const failed = r.steps.find((s) => s.status === 'fail');
+  if (failed) say(`${r.target}: failed at ${failed.title}${failed.detail?.length ? `: ${failed.detail[0]}` : ''}`);
+}
+
+/**
+ * The editor runs deploy and undeploy in a terminal, whose text it cannot read. With SOCKACT_RESULT_FILE
+ * set, the exit status and the lines said on stderr are written there as JSON when the command ends, so
+ * the editor can say why in a notification.
+ */
+export function writeResultFile(status: number, line?: string): void {
+  const file = process.env.SOCKACT_RESULT_FILE;
+  if (!file) return;
+  try {
+    writeFileSync(file, `${JSON.stringify({ status, lines: line ? [...said, line] : said })}\n`);
+  } catch {
+    /* the editor then only has the exit status */
+  }
+}
 const out = (text: string) => process.stdout.write(text);
 
 /**
@@ -186,6 +214,7 @@ async function runDeploy(o: Options, targets: Target[]): Promise<number> {
 
   const results = await Promise.all(ready.map(applyDeploy));
   for (const r of results) out(formatResult(r, 'deployed', units.socket));
+  results.forEach(sayFailure);
   let ok = ready.length === plans.length && results.every((r) => r.ok);
 
   if (o.verify) {
@@ -196,6 +225,8 @@ async function runDeploy(o: Options, targets: Target[]): Promise<number> {
       if (!c) continue;
       out(formatChecklist(c));
       ok &&= c.ok;
+      const failed = c.steps.find((s) => s.status === 'fail');
+      if (failed) say(`${c.target}: deployed, but the activation check failed: ${failed.title.toLowerCase()}: ${failed.detail}`);
     }
   }
   return ok ? 0 : 1;
@@ -216,6 +247,7 @@ async function runUndeploy(o: Options, targets: Target[]): Promise<number> {
   }
   const results = await Promise.all(ready.map(applyUndeploy));
   for (const r of results) out(formatResult(r, 'undeployed', units.socket));
+  results.forEach(sayFailure);
   return ready.length === plans.length && results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -252,11 +284,11 @@ export async function runDeployCommand(command: Command, args: string[]): Promis
     return 2;
   }
   // Reading states (list-sockets) works for anyone; changing units and killing a service (verify) need root.
-  // Whether there is a system manager at all is read first, so a machine without one says so instead of
-  // asking for a password to find out.
+  // A machine not booted with systemd says so instead of asking for a password to find out. (Other probe
+  // failures may be only this user's: without root, systemctl needs the system D-Bus; root does not.)
   if (o.kind === 'system' && command !== 'list-sockets' && process.getuid?.() !== 0) {
     const probe = await probeTarget(targets[0]);
-    if (!probe.ok) {
+    if (!probe.ok && probe.notBooted) {
       say(`${targets[0].label}: ${probe.line}`);
       return 1;
     }

@@ -22,6 +22,8 @@ export interface Failure {
   raw: string;
   /** A rule knew the line. */
   known: boolean;
+  /** PID 1 is not systemd: nothing (not even root) can reach a system manager there. */
+  notBooted?: boolean;
 }
 
 interface Rule {
@@ -30,6 +32,7 @@ interface Rule {
   /** Which targets the rule is for (default: every kind). */
   kinds?: Array<Where['kind']>;
   reason: (m: RegExpExecArray, where: Where) => string;
+  notBooted?: boolean;
 }
 
 const on = (w: Where) => (w.kind === 'host' ? `on ${w.host}` : 'here');
@@ -56,9 +59,13 @@ const RULES: Rule[] = [
   { test: /sudo: (?:command )?not found|sudo: No such file or directory/, reason: (_m, w) => `sudo is not installed ${on(w)}` },
   { test: /systemctl: (?:command )?not found|systemctl: No such file or directory|^systemctl: not found$/m, reason: (_m, w) => `there is no systemctl ${on(w)}: it does not run systemd` },
   // --- systemctl: the manager's bus.
-  { test: /System has not been booted with systemd as init system/, reason: (_m, w) => `${w.kind === 'host' ? w.host : 'this machine'} was not booted with systemd (PID 1 is another init, as in most containers), so there is no system manager` },
+  // systemctl checks for systemd as PID 1 before it connects, and fails with a made-up EHOSTDOWN when it is
+  // not: "Host is down" has nothing to do with a host.
+  { test: /System has not been booted with systemd as init system|Failed to connect to bus: Host is down/, kinds: ['system', 'host'], reason: (_m, w) => `${w.kind === 'host' ? w.host : 'this machine'} was not booted with systemd (PID 1 is another init, as in most containers), so there is no system manager`, notBooted: true },
   { test: /Failed to connect to bus: No medium found/, kinds: ['user'], reason: () => 'no systemd user manager is running here ($XDG_RUNTIME_DIR is not set: no login session; `loginctl enable-linger USER` gives the user a manager at boot)' },
   { test: /Failed to connect to bus: (?:No such file or directory|Connection refused|Host is down)/, kinds: ['user'], reason: () => 'no systemd user manager is running here (its bus in $XDG_RUNTIME_DIR does not answer)' },
+  // Not root, systemctl talks to the manager through the system D-Bus, which a minimal system may lack.
+  { test: /Failed to connect to bus: (?:No such file or directory|Connection refused)/, kinds: ['system'], reason: () => (process.getuid?.() === 0 ? 'no systemd system manager is running here (its bus does not answer)' : 'the system D-Bus is not running here, and systemctl needs it when not run as root') },
   { test: /Failed to connect to bus: (?:No such file or directory|Connection refused|Host is down)/, reason: (_m, w) => `no ${manager(w)} is running ${on(w)} (its bus does not answer)` },
   { test: /Failed to connect to bus: Permission denied/, reason: (_m, w) => `this user may not talk to the ${manager(w)} ${on(w)} (its bus refused the connection)` },
   { test: /Interactive authentication required|Access denied|Permission denied/, reason: (_m, w) => `the ${manager(w)} ${on(w)} refused: this needs root (polkit allows it to no one else without asking)` },
@@ -80,7 +87,7 @@ export function explainFailure(text: string, where: Where): Failure {
   for (const rule of RULES) {
     if (rule.kinds && !rule.kinds.includes(where.kind)) continue;
     const m = rule.test.exec(text);
-    if (m) return { reason: rule.reason(m, where), raw, known: true };
+    if (m) return { reason: rule.reason(m, where), raw, known: true, ...(rule.notBooted ? { notBooted: true } : {}) };
   }
   return { reason: raw || 'failed without saying why', raw, known: false };
 }
