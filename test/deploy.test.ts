@@ -131,8 +131,8 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     assert.equal(json.code, 0, json.stderr);
     const parsed = JSON.parse(json.stdout);
     assert.deepEqual(Object.keys(parsed), ['targets']);
-    assert.deepEqual(Object.keys(parsed.targets[0]), ['target', 'ok', 'error', 'sockets']);
-    assert.deepEqual({ ...parsed.targets[0], sockets: undefined }, { target: 'system manager', ok: true, error: null, sockets: undefined });
+    assert.deepEqual(Object.keys(parsed.targets[0]), ['target', 'ok', 'error', 'detail', 'sockets']);
+    assert.deepEqual({ ...parsed.targets[0], sockets: undefined }, { target: 'system manager', ok: true, error: null, detail: null, sockets: undefined });
     const web = parsed.targets[0].sockets.find((s: { unit: string }) => s.unit === 'web.socket');
     assert.deepEqual(Object.keys(web), ['unit', 'listen', 'activates', 'socketState', 'serviceState']);
     assert.deepEqual(web, { unit: 'web.socket', listen: [{ address: `127.0.0.1:${webPort}`, type: 'Stream' }], activates: ['web.service'], socketState: 'active', serviceState: 'active' });
@@ -391,6 +391,15 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
       assert.equal(plain.code, 1);
       assertNoStackTrace(plain);
       assert.match(plain.stdout, /^ {2}FAIL {2}systemctl disable --now remote\.socket\n {10}.*(Access denied|Interactive authentication required|authentication)/im);
+      // The same failure in words, one line on stderr.
+      assert.match(plain.stderr, new RegExp(`^sockact: host ${host}: failed at systemctl disable --now remote\\.socket: the systemd system manager on ${host} refused: this needs root .* — systemctl said: `));
+      assert.equal(plain.stderr.split('\n').length, 2, plain.stderr);
+
+      // --sudo for a user sudo does not let in without a password: sudo -n cannot ask, said in words.
+      const noPassword = await sockactHere(['undeploy', '--host', host, '--ssh-config', config, '--sudo', '--yes', socket]);
+      assert.equal(noPassword.code, 1);
+      assert.equal(noPassword.stdout, '');
+      assert.match(noPassword.stderr, new RegExp(`^sockact: host ${host}: sudo on ${host} needs a password, and sudo -n cannot ask for one: .* — sudo said: a password is required\n$`));
 
       await sys.writeFile('/etc/sudoers.d/sockact-test-ssh', `${USER} ALL=(root) NOPASSWD: ALL\n`, { mode: '0440' });
       try {

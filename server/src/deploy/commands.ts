@@ -14,7 +14,7 @@ import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
 import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan, type DeployResult } from './deploy';
 import { formatSockets, listSockets, socketsJson } from './list';
-import { probeTarget } from './reach';
+import { explainResult, probeTarget } from './reach';
 import { createTarget, TargetError, type Target, type TargetSpec } from './target';
 import { applyUndeploy, formatUndeployPlan, planUndeploy } from './undeploy';
 import { gatherUnits, UnitsError } from './units';
@@ -126,11 +126,14 @@ const say = (line: string) => {
   process.stderr.write(`sockact: ${line}\n`);
 };
 
-/** A failed result's one line on stderr: the first failed step and what the target said about it. */
-function sayFailure(r: DeployResult): void {
+/** A failed result's one line on stderr: the first failed step and what the target said, in words when known. */
+function sayFailure(r: DeployResult, target: Target): void {
   if (r.ok || r.error) return;
   const failed = r.steps.find((s) => s.status === 'fail');
-  if (failed) say(`${r.target}: failed at ${failed.title}${failed.detail?.length ? `: ${failed.detail[0]}` : ''}`);
+  if (!failed) return;
+  const said = failed.detail?.[0];
+  const why = said ? explainResult(target, { code: 1, stdout: '', stderr: said }) : undefined;
+  say(`${r.target}: failed at ${failed.title}${why ? `: ${why.line}` : ''}`);
 }
 
 /**
@@ -214,7 +217,7 @@ async function runDeploy(o: Options, targets: Target[]): Promise<number> {
 
   const results = await Promise.all(ready.map(applyDeploy));
   for (const r of results) out(formatResult(r, 'deployed', units.socket));
-  results.forEach(sayFailure);
+  results.forEach((r, i) => sayFailure(r, ready[i].target));
   let ok = ready.length === plans.length && results.every((r) => r.ok);
 
   if (o.verify) {
@@ -247,7 +250,7 @@ async function runUndeploy(o: Options, targets: Target[]): Promise<number> {
   }
   const results = await Promise.all(ready.map(applyUndeploy));
   for (const r of results) out(formatResult(r, 'undeployed', units.socket));
-  results.forEach(sayFailure);
+  results.forEach((r, i) => sayFailure(r, ready[i].target));
   return ready.length === plans.length && results.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -68,7 +68,9 @@ const RULES: Rule[] = [
   { test: /Failed to connect to bus: (?:No such file or directory|Connection refused)/, kinds: ['system'], reason: () => (process.getuid?.() === 0 ? 'no systemd system manager is running here (its bus does not answer)' : 'the system D-Bus is not running here, and systemctl needs it when not run as root') },
   { test: /Failed to connect to bus: (?:No such file or directory|Connection refused|Host is down)/, reason: (_m, w) => `no ${manager(w)} is running ${on(w)} (its bus does not answer)` },
   { test: /Failed to connect to bus: Permission denied/, reason: (_m, w) => `this user may not talk to the ${manager(w)} ${on(w)} (its bus refused the connection)` },
-  { test: /Interactive authentication required|Access denied|Permission denied/, reason: (_m, w) => `the ${manager(w)} ${on(w)} refused: this needs root (polkit allows it to no one else without asking)` },
+  // polkit's answer to a user who is not root, when nobody can be asked to authenticate.
+  { test: /Interactive authentication required|Access denied/, reason: (_m, w) => `the ${manager(w)} ${on(w)} refused: this needs root (polkit would have to ask for a password, and cannot here)${w.kind === 'host' ? '; --sudo runs it under sudo -n for an ssh user who is not root' : ''}` },
+  { test: /Permission denied/, reason: (_m, w) => `permission denied ${on(w)}: this needs root${w.kind === 'host' ? ' (--sudo runs it under sudo -n for an ssh user who is not root)' : ''}` },
   { test: /Failed to connect to bus: Connection timed out|Connection timed out/, reason: (_m, w) => `the ${manager(w)} ${on(w)} does not answer (busy or hung)` },
   { test: /Transport endpoint is not connected|Connection reset by peer/, reason: (_m, w) => `the ${manager(w)} ${on(w)} went away during the call` },
   // --- our own time limit (runCommand).
