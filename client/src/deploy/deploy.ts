@@ -417,8 +417,10 @@ export class DeployManager implements vscode.Disposable {
     }
     if (!outcome && !t.exitStatus) return;
     this.running.delete(t);
-    run.outcome = outcome ?? { status: t.exitStatus?.code ?? 1, lines: [] };
     this.sockets.refresh(run.targets);
+    // Closed by the user before the CLI ended (no exit code): nothing to report.
+    if (!outcome && t.exitStatus?.code === undefined) return;
+    run.outcome = outcome ?? { status: t.exitStatus!.code!, lines: [] };
     if (run.outcome.status === 0) return;
     run.message = `${run.what} failed: ${outcomeReason(run.outcome, run.targets.length === 1)}`;
     const show = 'Show output';
