@@ -133,8 +133,8 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     assert.equal(json.code, 0, json.stderr);
     const parsed = JSON.parse(json.stdout);
     assert.deepEqual(Object.keys(parsed), ['targets']);
-    assert.deepEqual(Object.keys(parsed.targets[0]), ['target', 'ok', 'error', 'sockets']);
-    assert.deepEqual({ ...parsed.targets[0], sockets: undefined }, { target: 'system manager', ok: true, error: null, sockets: undefined });
+    assert.deepEqual(Object.keys(parsed.targets[0]), ['target', 'ok', 'error', 'detail', 'sockets']);
+    assert.deepEqual({ ...parsed.targets[0], sockets: undefined }, { target: 'system manager', ok: true, error: null, detail: null, sockets: undefined });
     const web = parsed.targets[0].sockets.find((s: { unit: string }) => s.unit === 'web.socket');
     assert.deepEqual(Object.keys(web), ['unit', 'listen', 'activates', 'socketState', 'serviceState']);
     assert.deepEqual(web, { unit: 'web.socket', listen: [{ address: `127.0.0.1:${webPort}`, type: 'Stream' }], activates: ['web.service'], socketState: 'active', serviceState: 'active' });
@@ -319,10 +319,13 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
     let downPort = 0;
     let port = 0;
     let socket = '';
+    /** What every command says about the host `down`: the plain reason, then ssh's own words. */
+    let DOWN = '';
 
     before(async () => {
       const sshd = sys.ssh!;
       downPort = await freePort(); // nothing listens there
+      DOWN = `sockact: host down: nothing accepts ssh connections on 127.0.0.1 port ${downPort} (sshd is not running there, or listens on another port) — ssh said: connect to host 127.0.0.1 port ${downPort}: Connection refused`;
       // The harness's alias, plus one that refuses connections, in one config.
       config = join(hostDir, 'ssh_config');
       // Include first: after a Host line it would only apply to that host.
@@ -346,9 +349,8 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
         const r = await sockactHere(args);
         assert.equal(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
         assertNoStackTrace(r);
-        if (args[0] === 'verify') continue; // the checklist reports it as its failed first step
         assert.equal(r.stdout, '');
-        assert.equal(r.stderr, `sockact: host down: ssh down: connect to host 127.0.0.1 port ${downPort}: Connection refused\n`);
+        assert.equal(r.stderr, `${DOWN}\n`);
       }
     });
 
@@ -357,7 +359,7 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
       const started = Date.now();
       const r = await sockactHere(['deploy', '--host', 'down', '--host', alias, '--ssh-config', config, '--yes', socket]);
       assert.equal(r.code, 1, 'one host failed');
-      assert.equal(r.stderr, `sockact: host down: ssh down: connect to host 127.0.0.1 port ${downPort}: Connection refused\n`);
+      assert.equal(r.stderr, `${DOWN}\n`);
       assert.match(r.stdout, new RegExp(`^== host ${alias}: /etc/systemd/system ==\nnew file: /etc/systemd/system/remote\\.socket$`, 'm'));
       assert.match(r.stdout, /^new file: \/etc\/systemd\/system\/remote\.service\.d\/greeting\.conf$/m);
       assert.match(r.stdout, new RegExp(`^== host ${alias}: deployed remote\\.socket ==$`, 'm'));
@@ -378,7 +380,7 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
       const list = await sockactHere(['list-sockets', '--host', 'down', '--host', alias, '--ssh-config', config, '--format', 'json']);
       assert.equal(list.code, 1);
       const { targets } = JSON.parse(list.stdout);
-      assert.deepEqual(targets[0], { target: 'host down', ok: false, error: `ssh down: connect to host 127.0.0.1 port ${downPort}: Connection refused`, sockets: [] });
+      assert.deepEqual(targets[0], { target: 'host down', ok: false, error: `nothing accepts ssh connections on 127.0.0.1 port ${downPort} (sshd is not running there, or listens on another port)`, detail: `ssh down: connect to host 127.0.0.1 port ${downPort}: Connection refused`, sockets: [] });
       const remote = targets[1].sockets.find((s: { unit: string }) => s.unit === 'remote.socket');
       assert.deepEqual(remote?.listen, [{ address: `127.0.0.1:${port}`, type: 'Stream' }]);
       assert.equal(remote?.socketState, 'active');
@@ -391,6 +393,15 @@ describe('sockact deploy / undeploy / list-sockets on a real systemd', { skip: c
       assert.equal(plain.code, 1);
       assertNoStackTrace(plain);
       assert.match(plain.stdout, /^ {2}FAIL {2}systemctl disable --now remote\.socket\n {10}.*(Access denied|Interactive authentication required|authentication)/im);
+      // The same failure in words, one line on stderr.
+      assert.match(plain.stderr, new RegExp(`^sockact: host ${host}: failed at systemctl disable --now remote\\.socket: the systemd system manager on ${host} refused: this needs root .* — systemctl said: `));
+      assert.equal(plain.stderr.split('\n').length, 2, plain.stderr);
+
+      // --sudo for a user sudo does not let in without a password: sudo -n cannot ask, said in words.
+      const noPassword = await sockactHere(['undeploy', '--host', host, '--ssh-config', config, '--sudo', '--yes', socket]);
+      assert.equal(noPassword.code, 1);
+      assert.equal(noPassword.stdout, '');
+      assert.match(noPassword.stderr, new RegExp(`^sockact: host ${host}: sudo on ${host} needs a password, and sudo -n cannot ask for one: .* — sudo said: a password is required\n$`));
 
       await sys.writeFile('/etc/sudoers.d/sockact-test-ssh', `${USER} ALL=(root) NOPASSWD: ALL\n`, { mode: '0440' });
       try {

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import {
   checklistText,
   cliCommand,
@@ -12,7 +13,10 @@ import {
   deployArgs,
   firstFailure,
   groupTargets,
+  heldCommand,
   listSocketsArgs,
+  outcomeReason,
+  parseOutcome,
   oneLine,
   parseListSockets,
   parseTargetKey,
@@ -119,6 +123,7 @@ const LISTED = JSON.stringify({
       ],
     },
     { target: 'host web2', ok: false, error: 'ssh web2: Connection refused\nmore', sockets: [] },
+    { target: 'system manager', ok: false, error: 'this machine was not booted with systemd', detail: 'Failed to connect to bus: Host is down', sockets: [] },
   ],
 });
 
@@ -135,6 +140,10 @@ test('list-sockets JSON → labels (addresses), descriptions (unit → service (
   assert.deepEqual(web1.sockets.map(socketLook), ['waiting', 'serving', 'failed', 'inactive']);
   assert.equal(web2.ok, false);
   assert.equal(web2.error, 'ssh web2: Connection refused\nmore');
+  assert.equal(web2.detail, null);
+  // The plain reason, and systemctl's own words beside it (the view's tooltip).
+  const system = parseListSockets(LISTED)[2];
+  assert.deepEqual([system.error, system.detail], ['this machine was not booted with systemd', 'Failed to connect to bus: Host is down']);
   assert.throws(() => parseListSockets('sockact: unknown command'), SyntaxError);
   assert.throws(() => parseListSockets('{}'), /targets/);
 });
@@ -183,4 +192,39 @@ test("one line of stderr: the CLI's own message (not the usage after it), else t
   assert.equal(oneLine("sockact: unknown command 'list-sockets'\nusage: sockact lint …\n       sockact lsp --stdio\n"), "unknown command 'list-sockets'");
   assert.equal(oneLine('Warning: Permanently added …\nssh: Could not resolve hostname x: Name or service not known\n'), 'ssh: Could not resolve hostname x: Name or service not known');
   assert.equal(oneLine('\n \n', 'exit 1'), 'exit 1');
+});
+
+/** Runs heldCommand(command) with stdin a pipe; resolves with its exit status and what it printed. */
+function held(command: string[], input?: { afterMs: number; text: string }) {
+  return new Promise<{ code: number | null; stdout: string; ms: number }>((resolve) => {
+    const started = Date.now();
+    const [file, ...args] = heldCommand(command);
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    if (input) setTimeout(() => child.stdin.write(input.text), input.afterMs);
+    child.on('close', (code) => resolve({ code, stdout, ms: Date.now() - started }));
+  });
+}
+
+test('a failed command keeps its terminal open until Enter; a good one ends at once; arguments stay literal', async () => {
+  const ok = await held(['/bin/echo', 'a b', '$(id)', "it's", '"q"', '--']);
+  assert.equal(ok.code, 0);
+  assert.equal(ok.stdout, `a b $(id) it's "q" --\n`, 'no argument is parsed by the shell');
+  // A failure: still running 700 ms later, and says so; Enter ends it with the command's own status.
+  const failed = await held(['/bin/sh', '-c', 'echo "sockact: user manager: no systemd user manager is running here" >&2; exit 3'], { afterMs: 700, text: '\n' });
+  assert.equal(failed.code, 3);
+  assert.ok(failed.ms >= 700, `it waited for Enter (${failed.ms} ms)`);
+  assert.match(failed.stdout, /sockact stopped with exit status 3 \(the reason is above\)\. Press Enter to close this terminal\./);
+});
+
+test("the CLI's result file: exit status and stderr lines; the notification's reason in words", () => {
+  assert.equal(parseOutcome(''), undefined, 'not written yet');
+  assert.equal(parseOutcome('{"status":'), undefined);
+  const o = parseOutcome(JSON.stringify({ status: 1, lines: ['user manager: no systemd user manager is running here (x) — systemctl --user said: Failed to connect to bus: No medium found'] }) + '\n');
+  assert.deepEqual(o, { status: 1, lines: ['user manager: no systemd user manager is running here (x) — systemctl --user said: Failed to connect to bus: No medium found'] });
+  assert.equal(outcomeReason(o!, true), 'no systemd user manager is running here (x)');
+  const two = { status: 1, lines: ['host web1: the host name web1 is not known — ssh said: Could not resolve hostname web1', 'host web2: failed at systemctl daemon-reload: Access denied'] };
+  assert.equal(outcomeReason(two, false), 'host web1: the host name web1 is not known; host web2: failed at systemctl daemon-reload: Access denied');
+  assert.equal(outcomeReason({ status: 1, lines: [] }, true), 'exit status 1');
 });

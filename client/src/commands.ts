@@ -148,6 +148,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     disabledReason: () => undefined,
     run: async (state, refresh) => JSON.stringify(await state.sockets.snapshot(refresh === true)),
   },
+  {
+    // Deploy / Undeploy / Verify terminals of this session and how they ended (the terminal's text cannot
+    // be read through the API; the reason the CLI gave can). Reads state only.
+    id: 'sockact.deployRuns',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => JSON.stringify(state.deploy.terminalRuns()),
+  },
+  {
+    // The last deploy target picker: its items and which targets were marked as not answering.
+    id: 'sockact.deployPicker',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => JSON.stringify(state.deploy.pickerState() ?? null),
+  },
 ];
 
 /** Registers every command; a disabled one explains itself instead of failing silently. */

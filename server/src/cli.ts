@@ -17,7 +17,7 @@ import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { WorkspaceIndex } from './node/workspaceIndex';
 import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
-import { DeployUsageError, runDeployCommand } from './deploy/commands';
+import { DeployUsageError, runDeployCommand, writeResultFile } from './deploy/commands';
 
 const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
        sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]
@@ -165,11 +165,16 @@ function activate(args: string[]): void {
 /** deploy, verify, undeploy, list-sockets: one line per failure, exit 0 ok, 1 failed, 2 usage. */
 function deployCommand(command: 'deploy' | 'verify' | 'undeploy' | 'list-sockets', args: string[]): void {
   runDeployCommand(command, args).then(
-    (status) => process.exit(status),
+    (status) => {
+      writeResultFile(status);
+      process.exit(status);
+    },
     (e) => {
-      if (e instanceof DeployUsageError) process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
-      else process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
-      process.exit(e instanceof DeployUsageError ? 2 : 3);
+      const line = e instanceof DeployUsageError ? e.message : `internal error: ${(e as Error).message ?? String(e)}`;
+      process.stderr.write(`sockact: ${line}${e instanceof DeployUsageError ? `\n${USAGE}` : ''}\n`);
+      const status = e instanceof DeployUsageError ? 2 : 3;
+      writeResultFile(status, line);
+      process.exit(status);
     },
   );
 }

@@ -13,17 +13,29 @@
  *   CLI uses (server/src/deploy/target.ts: argument arrays; ssh with BatchMode and quoted arguments). The
  *   system manager of this machine, when VS Code does not run as root, gets sudo in a terminal instead.
  *
+ * - A terminal that fails stays open with the CLI's reason until Enter (a fixed `sh -c` script, see
+ *   model.ts), and a notification says the reason in words, with "Show output" to bring the terminal up:
+ *   the CLI writes its exit status and stderr lines to SOCKACT_RESULT_FILE, which the terminal cannot give.
+ * - The target picker opens at once and then marks the targets whose manager does not answer (a cheap
+ *   probe of each, in parallel, with a time limit), saying why on the item's second line.
+ *
  * Every program is started with an argument array; no shell command line is built from a file name or a setting.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createTarget, type TargetSpec } from '../../../server/src/deploy/target';
+import { explainResult, probeTarget } from '../../../server/src/deploy/reach';
+import { createTarget, TargetError, type TargetSpec } from '../../../server/src/deploy/target';
 import { readDeploySettings, runCli } from './cli';
 import {
   checklistText,
   cliCommand,
+  heldCommand,
+  outcomeReason,
+  parseOutcome,
+  type CliOutcome,
   configuredHosts,
   deployArgs,
   expandHome,
@@ -95,13 +107,41 @@ function specOf(key: TargetKey, settings: DeploySettings): TargetSpec {
 
 const isRoot = () => process.getuid?.() === 0;
 
+/** How long the picker's probe of one target may take before the target counts as not answering. */
+const PROBE_MS = 4000;
+
+/** A command run in a terminal, until its outcome is known (internal command sockact.deployRuns shows them). */
+interface TerminalRun {
+  name: string;
+  /** "Deploy of web.socket to User manager": how the notification names it. */
+  what: string;
+  terminal: vscode.Terminal;
+  targets: TargetKey[];
+  resultFile?: string;
+  outcome?: CliOutcome;
+  /** The failure notification's text, once shown. */
+  message?: string;
+}
+
+/** The target picker as plain data (internal command sockact.deployPicker, for tests). */
+export interface PickerState {
+  title: string;
+  /** Probes still running. */
+  probing: boolean;
+  items: { key: TargetKey; label: string; description?: string; detail?: string; unreachable?: string }[];
+}
+
 export class DeployManager implements vscode.Disposable {
   private readonly checklists = new Map<string, string>();
   private readonly checklistChanged = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
-  /** Deploy/undeploy terminals still running, with the targets to list again when they end. */
-  private readonly running = new Map<vscode.Terminal, TargetKey[]>();
+  /** Terminals whose outcome is not known yet, with the targets to list again when they end. */
+  private readonly running = new Map<vscode.Terminal, TerminalRun>();
+  /** Every terminal run of this session, newest last (for sockact.deployRuns). */
+  private readonly runs: TerminalRun[] = [];
   private poll: ReturnType<typeof setInterval> | undefined;
+  private resultDir: string | undefined;
+  private picker: PickerState | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -114,7 +154,7 @@ export class DeployManager implements vscode.Disposable {
         onDidChange: this.checklistChanged.event,
         provideTextDocumentContent: (uri) => this.checklists.get(uri.toString()) ?? '',
       }),
-      vscode.window.onDidCloseTerminal((t) => this.terminalEnded(t)),
+      vscode.window.onDidCloseTerminal((t) => this.checkTerminal(t)),
     );
   }
 
@@ -160,6 +200,7 @@ export class DeployManager implements vscode.Disposable {
       const active = items.find((i) => i.key && i.key === last[0]);
       if (active) qp.activeItems = [active];
     }
+    const stopProbing = this.markUnreachable(qp, items, settings, title);
     const picked = await new Promise<TargetKey[] | undefined>((resolve) => {
       qp.onDidTriggerButton(() => {
         resolve(undefined);
@@ -177,9 +218,72 @@ export class DeployManager implements vscode.Disposable {
       qp.onDidHide(() => resolve(undefined));
       qp.show();
     });
+    stopProbing();
     qp.dispose();
     if (picked) await this.context.workspaceState.update(LAST_TARGETS, picked);
     return picked;
+  }
+
+  /** Why a target's manager cannot be reached (in words), or undefined when it answers. */
+  private async unreachable(key: TargetKey, settings: DeploySettings): Promise<string | undefined> {
+    let target;
+    try {
+      target = createTarget(specOf(key, settings));
+    } catch (e) {
+      return e instanceof TargetError ? e.message : String(e);
+    }
+    const probe = await probeTarget(target, PROBE_MS);
+    if (probe.ok) return undefined;
+    // Without root, systemctl reaches the system manager only through the system D-Bus; sudo in the
+    // terminal may still reach it. Only "not booted with systemd" is certain for everyone.
+    if (key === 'system' && !isRoot() && !probe.notBooted) return undefined;
+    return probe.reason;
+  }
+
+  /**
+   * Probes every target of an open picker in parallel and marks those that do not answer, as each probe
+   * comes back: the picker is usable at once (busy meanwhile). Returns a function that stops the updates.
+   */
+  private markUnreachable<T extends vscode.QuickPickItem & { key?: TargetKey }>(qp: vscode.QuickPick<T>, items: T[], settings: DeploySettings, title: string): () => void {
+    let live = true;
+    const state: PickerState = { title, probing: true, items: [] };
+    const describe = () => {
+      state.items = items.filter((i) => i.key).map((i) => ({ key: i.key!, label: i.label, description: i.description, detail: i.detail, unreachable: (i as { unreachable?: string }).unreachable }));
+    };
+    describe();
+    this.picker = state;
+    const redraw = () => {
+      if (!live) return;
+      // New items reset the selection and the highlight: both are carried over by key.
+      const selected = new Set(qp.selectedItems.map((i) => i.key));
+      const active = qp.activeItems[0]?.key;
+      qp.items = [...items];
+      if (qp.canSelectMany) qp.selectedItems = items.filter((i) => i.key && selected.has(i.key));
+      const again = items.find((i) => i.key && i.key === active);
+      if (again) qp.activeItems = [again];
+    };
+    qp.busy = true;
+    // At most a few ssh connections at once: an ssh_config may name dozens of hosts.
+    const queue = items.filter((i) => i.key);
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) await probe(item);
+    };
+    const probe = async (item: T) => {
+      const why = await this.unreachable(item.key!, settings);
+      if (!why) return;
+      (item as { unreachable?: string }).unreachable = why;
+      item.detail = `$(warning) cannot be reached: ${why}`;
+      describe();
+      redraw();
+    };
+    void Promise.all(Array.from({ length: 6 }, worker)).then(() => {
+      state.probing = false;
+      describe();
+      if (live) qp.busy = false;
+    });
+    return () => {
+      live = false;
+    };
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -239,14 +343,20 @@ export class DeployManager implements vscode.Disposable {
     const names: string[] = [];
     for (const group of groupTargets(targets)) {
       const args = deployArgs(action, group, settings, uri.fsPath, { force });
-      const name = `sockact ${action}: ${unit} → ${group.map(targetTitle).join(', ')}`;
-      const terminal = this.cliTerminal(name, args, { cwd: path.dirname(uri.fsPath), icon: action === 'deploy' ? 'cloud-upload' : 'trash', sudo: group[0] === 'system' });
-      this.running.set(terminal, group);
+      const where = group.map(targetTitle).join(', ');
+      const name = `sockact ${action}: ${unit} → ${where}`;
+      this.cliTerminal(name, `${verb} of ${unit} to ${where}`, group, args, { cwd: path.dirname(uri.fsPath), icon: action === 'deploy' ? 'cloud-upload' : 'trash', sudo: group[0] === 'system' });
       names.push(name);
-      terminal.show();
     }
-    this.watchTerminals();
     return { terminals: names };
+  }
+
+  /** A new, empty file for the CLI's outcome, in a folder of our own (mode 700). */
+  private resultFile(): string {
+    this.resultDir ??= mkdtempSync(path.join(tmpdir(), 'sockact-results-'));
+    const file = path.join(this.resultDir, `${this.runs.length + 1}.json`);
+    writeFileSync(file, '', { mode: 0o600 });
+    return file;
   }
 
   /**
@@ -256,23 +366,35 @@ export class DeployManager implements vscode.Disposable {
    * resets the environment, and without ELECTRON_RUN_AS_NODE desktop VS Code's process.execPath (Electron)
    * would start the editor as root instead of running the CLI.
    */
-  private cliTerminal(name: string, args: string[], options: { cwd: string; icon: string; sudo?: boolean }): vscode.Terminal {
-    const [shellPath, ...shellArgs] = cliCommand(process.execPath, this.cliPath, args, options.sudo === true && !isRoot());
-    return vscode.window.createTerminal({
-      name,
-      shellPath,
-      shellArgs,
+  private cliTerminal(name: string, what: string, targets: TargetKey[], args: string[], options: { cwd: string; icon: string; sudo?: boolean }): vscode.Terminal {
+    const resultFile = this.resultFile();
+    const sudo = options.sudo === true && !isRoot();
+    // sudo resets the environment: the result file is passed through `env` on its command line then.
+    const command = cliCommand(process.execPath, this.cliPath, args, sudo, sudo ? { SOCKACT_RESULT_FILE: resultFile } : {});
+    return this.heldTerminal({ name, what, targets, resultFile }, command, {
       cwd: options.cwd,
-      env: { ELECTRON_RUN_AS_NODE: '1' },
+      env: { ELECTRON_RUN_AS_NODE: '1', SOCKACT_RESULT_FILE: resultFile },
       iconPath: new vscode.ThemeIcon(options.icon),
     });
   }
 
-  /** Lists a deploy's targets again once its terminal's process has ended (polled: the terminal may stay open). */
+  /** A terminal running `command` that stays open when it fails, watched until its outcome is known. */
+  private heldTerminal(run: Omit<TerminalRun, 'terminal'>, command: string[], options: Partial<vscode.TerminalOptions>): vscode.Terminal {
+    const [shellPath, ...shellArgs] = heldCommand(command);
+    const terminal = vscode.window.createTerminal({ ...options, name: run.name, shellPath, shellArgs });
+    const r: TerminalRun = { ...run, terminal };
+    this.running.set(terminal, r);
+    this.runs.push(r);
+    terminal.show();
+    this.watchTerminals();
+    return terminal;
+  }
+
+  /** Checks the running terminals once a second (a failed one stays open: its end is the result file). */
   private watchTerminals(): void {
     if (this.poll) return;
     this.poll = setInterval(() => {
-      for (const t of [...this.running.keys()]) if (t.exitStatus) this.terminalEnded(t);
+      for (const t of [...this.running.keys()]) this.checkTerminal(t);
       if (this.running.size === 0 && this.poll) {
         clearInterval(this.poll);
         this.poll = undefined;
@@ -280,11 +402,49 @@ export class DeployManager implements vscode.Disposable {
     }, 1000);
   }
 
-  private terminalEnded(t: vscode.Terminal): void {
-    const keys = this.running.get(t);
-    if (!keys) return;
+  /**
+   * Once the CLI's result file is written (or the terminal has closed without one, e.g. sudo refused):
+   * the targets are listed again, and a failure is said in a notification with "Show output".
+   */
+  private checkTerminal(t: vscode.Terminal): void {
+    const run = this.running.get(t);
+    if (!run) return;
+    let outcome: CliOutcome | undefined;
+    try {
+      if (run.resultFile) outcome = parseOutcome(readFileSync(run.resultFile, 'utf8'));
+    } catch {
+      /* not written yet */
+    }
+    if (!outcome && !t.exitStatus) return;
     this.running.delete(t);
-    this.sockets.refresh(keys);
+    this.sockets.refresh(run.targets);
+    // Closed by the user before the CLI ended (no exit code): nothing to report.
+    if (!outcome && t.exitStatus?.code === undefined) return;
+    run.outcome = outcome ?? { status: t.exitStatus!.code!, lines: [] };
+    if (run.outcome.status === 0) return;
+    run.message = `${run.what} failed: ${outcomeReason(run.outcome, run.targets.length === 1)}`;
+    const show = 'Show output';
+    void vscode.window.showErrorMessage(`Socket Activation: ${run.message}`, show).then((choice) => {
+      if (choice === show && vscode.window.terminals.includes(t)) t.show();
+    });
+  }
+
+  /** The terminal runs of this session as data (internal command sockact.deployRuns, for tests). */
+  terminalRuns(): { name: string; targets: TargetKey[]; status?: number; lines?: string[]; message?: string; open: boolean; exited: boolean }[] {
+    return this.runs.map((r) => ({
+      name: r.name,
+      targets: r.targets,
+      status: r.outcome?.status,
+      lines: r.outcome?.lines,
+      message: r.message,
+      open: vscode.window.terminals.includes(r.terminal),
+      exited: r.terminal.exitStatus !== undefined,
+    }));
+  }
+
+  /** The last target picker as data (internal command sockact.deployPicker, for tests). */
+  pickerState(): PickerState | undefined {
+    return this.picker;
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -338,10 +498,7 @@ export class DeployManager implements vscode.Disposable {
       // The system manager needs root, and sudo asks for the password on a terminal: the checklist is
       // printed there (as text) instead of coming back as JSON.
       const name = `sockact verify: ${unit} → ${targetTitle(key)}`;
-      const terminal = this.cliTerminal(name, ['verify', '--system', uri.fsPath], { cwd: path.dirname(uri.fsPath), icon: 'checklist', sudo: true });
-      terminal.show();
-      this.running.set(terminal, [key]);
-      this.watchTerminals();
+      this.cliTerminal(name, `Verify of ${unit} on ${targetTitle(key)}`, [key], ['verify', '--system', uri.fsPath], { cwd: path.dirname(uri.fsPath), icon: 'checklist', sudo: true });
       return { error: `verify on the system manager needs root: running in the terminal "${name}" (sudo asks there)` };
     }
     const args = verifyArgs(key, readDeploySettings(), uri.fsPath);
@@ -395,20 +552,19 @@ export class DeployManager implements vscode.Disposable {
     const where = targetLabel(ref.key);
     if (ref.key === 'system' && !isRoot()) {
       // systemctl on the system manager needs root here: sudo asks for the password in a terminal.
-      const terminal = vscode.window.createTerminal({
-        name: `sockact: systemctl ${action} ${ref.unit}`,
-        shellPath: 'sudo',
-        shellArgs: ['--', 'systemctl', action, '--', ...units],
-        iconPath: new vscode.ThemeIcon(action === 'start' ? 'debug-start' : 'debug-stop'),
-      });
-      terminal.show();
-      this.running.set(terminal, ['system']);
-      this.watchTerminals();
+      this.heldTerminal(
+        { name: `sockact: systemctl ${action} ${ref.unit}`, what: `systemctl ${action} ${ref.unit} on ${where}`, targets: ['system'] },
+        ['sudo', '--', 'systemctl', action, '--', ...units],
+        { iconPath: new vscode.ThemeIcon(action === 'start' ? 'debug-start' : 'debug-stop') },
+      );
       return undefined;
     }
     const target = createTarget(specOf(ref.key, readDeploySettings()));
     const r = await vscode.window.withProgress({ location: { viewId: 'sockact.sockets' } }, () => target.systemctl([action, '--', ...units], 60_000));
-    if (r.code !== 0) void vscode.window.showErrorMessage(`Socket Activation: systemctl ${action} ${units.join(' ')} on ${where} failed: ${oneLine(r.stderr, `exit ${r.code}`)}`);
+    if (r.code !== 0) {
+      const why = explainResult(target, r);
+      void vscode.window.showErrorMessage(`Socket Activation: systemctl ${action} ${units.join(' ')} on ${where} failed: ${why.known ? why.reason : oneLine(r.stderr, `exit ${r.code}`)}`);
+    }
     this.sockets.refresh([ref.key]);
     return { code: r.code, stderr: r.stderr };
   }

@@ -114,8 +114,54 @@ export function listSocketsArgs(key: TargetKey, settings: DeploySettings): strin
  * `sudo -- env ELECTRON_RUN_AS_NODE=1 NODE CLI ARGS` (sudo resets the environment, and in desktop VS Code
  * NODE is Electron, which only acts as Node with that variable).
  */
-export function cliCommand(node: string, cli: string, args: readonly string[], sudo: boolean): string[] {
-  return sudo ? ['sudo', '--', 'env', 'ELECTRON_RUN_AS_NODE=1', node, cli, ...args] : [node, cli, ...args];
+export function cliCommand(node: string, cli: string, args: readonly string[], sudo: boolean, env: Record<string, string> = {}): string[] {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return sudo ? ['sudo', '--', 'env', 'ELECTRON_RUN_AS_NODE=1', ...vars, node, cli, ...args] : [node, cli, ...args];
+}
+
+/**
+ * A terminal closes as soon as its program exits, taking the reason for a failure with it (all that stays
+ * is "terminated with exit code: 1"). This fixed script runs the command it is given as arguments ("$@":
+ * nothing of them is parsed by the shell) and, when it fails, keeps the terminal open until Enter.
+ */
+export const HOLD_ON_FAILURE = [
+  '"$@"',
+  's=$?',
+  'if [ "$s" -ne 0 ]; then',
+  `  printf '\n%s\n' "sockact stopped with exit status $s (the reason is above). Press Enter to close this terminal."`,
+  '  read -r _',
+  'fi',
+  'exit "$s"',
+].join('\n');
+
+/** The terminal's program and arguments: `sh -c HOLD_ON_FAILURE sockact COMMAND...`. */
+export function heldCommand(command: readonly string[]): string[] {
+  return ['/bin/sh', '-c', HOLD_ON_FAILURE, 'sockact', ...command];
+}
+
+/** What SOCKACT_RESULT_FILE holds once the CLI has ended: its exit status and the lines it said on stderr. */
+export interface CliOutcome {
+  status: number;
+  lines: string[];
+}
+
+/** The result file's JSON; undefined while it is empty or not (yet) that JSON. */
+export function parseOutcome(text: string): CliOutcome | undefined {
+  try {
+    const data = JSON.parse(text) as { status?: unknown; lines?: unknown };
+    return typeof data.status === 'number' ? { status: data.status, lines: strings(data.lines) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The reason for a notification: the lines the CLI said, without the program's raw words after " — "
+ * (the terminal keeps them) and the target's label when only one target ran.
+ */
+export function outcomeReason(o: CliOutcome, single: boolean): string {
+  const reasons = o.lines.map((l) => l.replace(/ — [^—]* said: .*$/, '')).map((l) => (single ? l.replace(/^(?:user manager|system manager|host [^:\s]+): /, '') : l));
+  return reasons.length ? reasons.join('; ') : `exit status ${o.status}`;
 }
 
 /**
@@ -155,7 +201,10 @@ export interface ListedSocket {
 export interface ListedTarget {
   target: string;
   ok: boolean;
+  /** In plain words (the CLI's reach table). */
   error: string | null;
+  /** What systemctl or ssh printed, when `error` rewords it. */
+  detail: string | null;
   sockets: ListedSocket[];
 }
 
@@ -170,6 +219,7 @@ export function parseListSockets(stdout: string): ListedTarget[] {
     target: str(t?.target),
     ok: t?.ok === true,
     error: typeof t?.error === 'string' ? t.error : null,
+    detail: typeof t?.detail === 'string' ? t.detail : null,
     sockets: (Array.isArray(t?.sockets) ? t.sockets : []).map((s: Record<string, unknown>) => ({
       unit: str(s?.unit),
       listen: (Array.isArray(s?.listen) ? s.listen : []).map((l: Record<string, unknown>) => ({ address: str(l?.address), type: str(l?.type) })),

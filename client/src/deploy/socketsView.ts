@@ -29,7 +29,7 @@ export const VIEW_ID = 'sockact.sockets';
 export type SocketsNode =
   | { kind: 'target'; key: TargetKey }
   | { kind: 'socket'; key: TargetKey; unit: string; socket: ListedSocket }
-  | { kind: 'message'; key?: TargetKey; text: string; severity: 'error' | 'info' };
+  | { kind: 'message'; key?: TargetKey; text: string; severity: 'error' | 'info'; tooltip?: string };
 
 /** A plain-data picture of the view (returned by the internal command sockact.socketsSnapshot, for tests). */
 export interface SocketsSnapshot {
@@ -124,7 +124,11 @@ export class SocketsView implements vscode.TreeDataProvider<SocketsNode>, vscode
     }
     const t = targets.find((x) => x.target === targetLabel(key)) ?? targets[0];
     if (!t) return [{ kind: 'message', key, text: 'cannot list: sockact list-sockets named no target', severity: 'error' }];
-    if (!t.ok) return [{ kind: 'message', key, text: `cannot list: ${oneLine(t.error ?? r.stderr, 'failed')}`, severity: 'error' }];
+    if (!t.ok) {
+      // The plain reason on the line; what systemctl or ssh said (e.g. "Host is down") in the tooltip.
+      const text = `cannot list: ${oneLine(t.error ?? r.stderr, 'failed')}`;
+      return [{ kind: 'message', key, text, severity: 'error', tooltip: t.detail ? `${text}\n\n${t.detail}` : text }];
+    }
     if (t.sockets.length === 0) return [{ kind: 'message', key, text: 'no socket units', severity: 'info' }];
     return t.sockets.map((socket) => ({ kind: 'socket', key, unit: socket.unit, socket }));
   }
@@ -161,7 +165,7 @@ export class SocketsView implements vscode.TreeDataProvider<SocketsNode>, vscode
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'warning' : 'info');
         item.contextValue = 'sockact.message';
-        item.tooltip = node.text;
+        item.tooltip = node.tooltip ?? node.text;
         return item;
       }
     }

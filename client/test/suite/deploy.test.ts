@@ -96,6 +96,34 @@ function skip(ctx: Mocha.Context, reason: string): never {
   throw new Error('unreachable');
 }
 
+/**
+ * Why this machine's user manager cannot be used, or undefined when one answers. The e2e machine usually
+ * has none (no login session): that is the condition the "failures you can read" tests need.
+ */
+async function userManagerMissing(): Promise<string | undefined> {
+  const r = await run('systemctl', ['--user', 'show', '-p', 'Version']);
+  return r.code === 0 ? undefined : r.stderr.trim() || `exit ${r.code}`;
+}
+
+interface TerminalRunState {
+  name: string;
+  status?: number;
+  lines?: string[];
+  message?: string;
+  open: boolean;
+  exited: boolean;
+}
+
+async function terminalRun(name: string): Promise<TerminalRunState | undefined> {
+  return (JSON.parse(await vscode.commands.executeCommand<string>('sockact.deployRuns')) as TerminalRunState[]).find((r) => r.name === name);
+}
+
+interface PickerState {
+  title: string;
+  probing: boolean;
+  items: { key: string; label: string; detail?: string; unreachable?: string }[];
+}
+
 function terminalNamed(prefix: string): vscode.Terminal | undefined {
   return vscode.window.terminals.find((t) => t.name.startsWith(prefix));
 }
@@ -223,6 +251,91 @@ describe('deploy, verify and the Socket Units view', () => {
         assert.match(children[0].label, /^cannot list: \S/);
         assert.ok(!children[0].label.includes('\n'), 'one line');
       } finally {
+        await setSetting('hosts', hosts);
+      }
+    });
+
+    it('a user manager that is not running: the view says so in words, with systemctl\'s own line in the tooltip', async function () {
+      const missing = await userManagerMissing();
+      if (!missing) return skip(this, 'a user manager runs here');
+      const [child] = await childrenOf('user');
+      assert.equal(child.kind, 'message');
+      assert.match(child.label, /^cannot list: no systemd user manager is running here\b/);
+      assert.ok(!child.label.includes('\n'));
+      assert.match(child.tooltip ?? '', /Failed to connect to bus: /, 'the raw text is still there');
+    });
+
+    it('a machine not booted with systemd: the System manager node says so, not "Host is down"', async function () {
+      if (fs.existsSync('/run/systemd/system')) return skip(this, 'this machine runs systemd as PID 1');
+      const [child] = await childrenOf('system');
+      assert.match(child.label, /^cannot list: this machine was not booted with systemd\b/);
+      assert.doesNotMatch(child.label, /Host is down/);
+      assert.match(child.tooltip ?? '', /Host is down/, 'systemctl\'s words in the tooltip');
+    });
+
+    it('a failed Deploy keeps its terminal open with the reason, and a notification says it in words', async function () {
+      const missing = await userManagerMissing();
+      if (!missing) return skip(this, 'a user manager runs here');
+      this.timeout(60_000);
+      const port = await freePort();
+      const name = `sockact-e2e-nouser-${port}`;
+      const dir = workspaceRoot().fsPath;
+      const socketFile = path.join(dir, `${name}.socket`);
+      const serviceFile = path.join(dir, `${name}.service`);
+      fs.writeFileSync(serviceFile, `[Service]\nExecStart=${process.execPath} -e "require('http').createServer((q, s) => s.end('ui')).listen({ fd: 3 })"\n`);
+      fs.writeFileSync(socketFile, `[Socket]\nListenStream=127.0.0.1:${port}\n\n[Install]\nWantedBy=sockets.target\n`);
+      created.push(socketFile, serviceFile);
+      const r = await vscode.commands.executeCommand<{ terminals: string[] }>('sockact.deploy', vscode.Uri.file(socketFile), { targets: ['user'] });
+      const terminalName = `sockact deploy: ${name}.socket → User manager`;
+      assert.deepEqual(r?.terminals, [terminalName]);
+      const ended = await waitFor(async () => ((await terminalRun(terminalName))?.status !== undefined ? terminalRun(terminalName) : undefined), 30_000, 'the deploy to end');
+      assert.equal(ended?.status, 1);
+      // The reason, in words, in the notification (with "Show output"), and the CLI's line with systemctl's own words.
+      assert.match(ended?.message ?? '', new RegExp(`^Deploy of ${name}\\.socket to User manager failed: no systemd user manager is running here\\b`));
+      assert.match(ended?.lines?.[0] ?? '', /^user manager: no systemd user manager is running here .* — systemctl --user said: Failed to connect to bus: /);
+      // The terminal did not flash and close: 2 s later it is still there, its program waiting for Enter.
+      await new Promise((done) => setTimeout(done, 2000));
+      const later = await terminalRun(terminalName);
+      assert.equal(later?.open, true, 'the terminal is still open');
+      assert.equal(later?.exited, false, 'it waits for Enter after the reason');
+      const terminal = terminalNamed(terminalName)!;
+      terminal.sendText('');
+      const status = await waitFor(() => terminal.exitStatus, 10_000, 'the terminal to close on Enter');
+      assert.equal(status.code, 1, 'the CLI\'s exit status');
+      terminal.dispose();
+    });
+
+    it('the target picker marks the targets that cannot be reached, and says why', async function () {
+      this.timeout(60_000);
+      const missing = await userManagerMissing();
+      const hosts = vscode.workspace.getConfiguration('sockact.deploy').get<string[]>('hosts') ?? [];
+      const nowhere = 'sockact-no-such-host.invalid';
+      await setSetting('hosts', [...hosts, nowhere]);
+      const doc = await open('web.socket');
+      const started = Date.now();
+      // The command waits for a pick; the picker is read while it is open, then dismissed.
+      const picking = vscode.commands.executeCommand('sockact.deploy', doc.uri);
+      try {
+        const opened = await waitFor(async () => {
+          const s = JSON.parse(await vscode.commands.executeCommand<string>('sockact.deployPicker')) as PickerState | null;
+          return s?.title === 'Deploy web.socket' ? s : undefined;
+        }, 10_000, 'the picker to open');
+        assert.ok(Date.now() - started < 5000, 'the picker opens before the probes end');
+        assert.ok(opened.items.some((i) => i.key === 'user'));
+        const done = await waitFor(async () => {
+          const s = JSON.parse(await vscode.commands.executeCommand<string>('sockact.deployPicker')) as PickerState;
+          return s.probing ? undefined : s;
+        }, 20_000, 'the probes to end');
+        const item = (key: string) => done.items.find((i) => i.key === key);
+        const far = item(`host:${nowhere}`);
+        assert.match(far?.unreachable ?? '', /\S/, JSON.stringify(far));
+        assert.match(far?.detail ?? '', /^\$\(warning\) cannot be reached: /);
+        if (missing) assert.match(item('user')?.detail ?? '', /^\$\(warning\) cannot be reached: no systemd user manager is running here\b/);
+        else assert.equal(item('user')?.unreachable, undefined);
+        if (SSH_HOST) assert.equal(item(hostKey)?.unreachable, undefined, 'the isolated host answers');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        assert.equal(await picking, undefined);
         await setSetting('hosts', hosts);
       }
     });

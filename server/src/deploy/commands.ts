@@ -7,12 +7,14 @@
  * Exit status 0 ok, 1 failed (refused units, a failed step, an unreachable host), 2 usage.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
-import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan } from './deploy';
+import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan, type DeployResult } from './deploy';
 import { formatSockets, listSockets, socketsJson } from './list';
+import { explainResult, probeTarget } from './reach';
 import { createTarget, TargetError, type Target, type TargetSpec } from './target';
 import { applyUndeploy, formatUndeployPlan, planUndeploy } from './undeploy';
 import { gatherUnits, UnitsError } from './units';
@@ -117,7 +119,37 @@ function targetsOf(o: Options): Target[] {
   }
 }
 
-const say = (line: string) => process.stderr.write(`sockact: ${line}\n`);
+/** Every line said on stderr, for the result file (see writeResultFile). */
+const said: string[] = [];
+const say = (line: string) => {
+  said.push(line);
+  process.stderr.write(`sockact: ${line}\n`);
+};
+
+/** A failed result's one line on stderr: the first failed step and what the target said, in words when known. */
+function sayFailure(r: DeployResult, target: Target): void {
+  if (r.ok || r.error) return;
+  const failed = r.steps.find((s) => s.status === 'fail');
+  if (!failed) return;
+  const said = failed.detail?.[0];
+  const why = said ? explainResult(target, { code: 1, stdout: '', stderr: said }) : undefined;
+  say(`${r.target}: failed at ${failed.title}${why ? `: ${why.line}` : ''}`);
+}
+
+/**
+ * The editor runs deploy and undeploy in a terminal, whose text it cannot read. With SOCKACT_RESULT_FILE
+ * set, the exit status and the lines said on stderr are written there as JSON when the command ends, so
+ * the editor can say why in a notification.
+ */
+export function writeResultFile(status: number, line?: string): void {
+  const file = process.env.SOCKACT_RESULT_FILE;
+  if (!file) return;
+  try {
+    writeFileSync(file, `${JSON.stringify({ status, lines: line ? [...said, line] : said })}\n`);
+  } catch {
+    /* the editor then only has the exit status */
+  }
+}
 const out = (text: string) => process.stdout.write(text);
 
 /**
@@ -185,6 +217,7 @@ async function runDeploy(o: Options, targets: Target[]): Promise<number> {
 
   const results = await Promise.all(ready.map(applyDeploy));
   for (const r of results) out(formatResult(r, 'deployed', units.socket));
+  results.forEach((r, i) => sayFailure(r, ready[i].target));
   let ok = ready.length === plans.length && results.every((r) => r.ok);
 
   if (o.verify) {
@@ -195,6 +228,8 @@ async function runDeploy(o: Options, targets: Target[]): Promise<number> {
       if (!c) continue;
       out(formatChecklist(c));
       ok &&= c.ok;
+      const failed = c.steps.find((s) => s.status === 'fail');
+      if (failed) say(`${c.target}: deployed, but the activation check failed: ${failed.title.toLowerCase()}: ${failed.detail}`);
     }
   }
   return ok ? 0 : 1;
@@ -215,10 +250,17 @@ async function runUndeploy(o: Options, targets: Target[]): Promise<number> {
   }
   const results = await Promise.all(ready.map(applyUndeploy));
   for (const r of results) out(formatResult(r, 'undeployed', units.socket));
+  results.forEach((r, i) => sayFailure(r, ready[i].target));
   return ready.length === plans.length && results.every((r) => r.ok) ? 0 : 1;
 }
 
 async function runVerify(o: Options, target: Target): Promise<number> {
+  // A manager that does not answer gets one line, not a checklist of five failed and skipped steps.
+  const probe = await probeTarget(target);
+  if (!probe.ok) {
+    say(`${target.label}: ${probe.line}`);
+    return 1;
+  }
   const c = await verifyActivation(target, o.unit!);
   out(o.format === 'json' ? `${JSON.stringify(c)}\n` : formatChecklist(c));
   return c.ok ? 0 : 1;
@@ -230,7 +272,7 @@ async function runList(o: Options, targets: Target[]): Promise<number> {
   else
     for (const r of results) {
       if (r.ok) out(formatSockets(r));
-      else say(`${r.target}: ${r.error}`);
+      else say(`${r.target}: ${r.line ?? r.error}`);
     }
   return results.every((r) => r.ok) ? 0 : 1;
 }
@@ -245,7 +287,16 @@ export async function runDeployCommand(command: Command, args: string[]): Promis
     return 2;
   }
   // Reading states (list-sockets) works for anyone; changing units and killing a service (verify) need root.
-  if (o.kind === 'system' && command !== 'list-sockets' && process.getuid?.() !== 0) return rerunWithSudo();
+  // A machine not booted with systemd says so instead of asking for a password to find out. (Other probe
+  // failures may be only this user's: without root, systemctl needs the system D-Bus; root does not.)
+  if (o.kind === 'system' && command !== 'list-sockets' && process.getuid?.() !== 0) {
+    const probe = await probeTarget(targets[0]);
+    if (!probe.ok && probe.notBooted) {
+      say(`${targets[0].label}: ${probe.line}`);
+      return 1;
+    }
+    return rerunWithSudo();
+  }
   try {
     switch (command) {
       case 'deploy':

@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../node/workspaceIndex';
 import { createLanguageService } from '../service/languageService';
 import { unifiedDiff } from './diff';
+import { probeTarget } from './reach';
 import { TargetError, type CommandResult, type Target } from './target';
 import type { DeployFile, UnitSet } from './units';
 
@@ -148,7 +149,9 @@ async function installedDropIns(target: Target, units: UnitSet): Promise<string[
 export async function planDeploy(target: Target, units: UnitSet): Promise<DeployPlan> {
   const plan: DeployPlan = { target, units, files: [], extraDropIns: [] };
   try {
-    // The first call also tells whether the target is reachable at all; the rest run together.
+    // Whether the manager answers at all, said in words (`systemctl --version` works without one).
+    const probe = await probeTarget(target);
+    if (!probe.ok) throw new TargetError(probe.line);
     plan.systemdVersion = await targetSystemdVersion(target);
     const [installed, dropIns, states] = await Promise.all([
       Promise.all(units.files.map((f) => target.readFile(f.installPath(target)))),

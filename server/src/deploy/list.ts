@@ -6,6 +6,7 @@
  * for the services they trigger. Three calls per target whatever the number of sockets, which matters over ssh.
  */
 import { lastLine, parseShow } from './deploy';
+import { probeTarget } from './reach';
 import { TargetError, type Target } from './target';
 
 export interface ListenEntry {
@@ -28,7 +29,12 @@ export interface SocketEntry {
 export interface TargetSockets {
   target: string;
   ok: boolean;
+  /** Why the target could not be listed, in plain words (deploy/reach.ts). */
   error: string | null;
+  /** What systemctl or ssh printed, when `error` rewords it. */
+  detail?: string | null;
+  /** Both in one line, as stderr gets it. */
+  line?: string;
   sockets: SocketEntry[];
 }
 
@@ -53,6 +59,8 @@ async function call(target: Target, args: string[]): Promise<string> {
 
 export async function listSockets(target: Target): Promise<TargetSockets> {
   try {
+    const probe = await probeTarget(target);
+    if (!probe.ok) return { target: target.label, ok: false, error: probe.reason, detail: probe.known ? probe.raw : null, line: probe.line, sockets: [] };
     const listed = await call(target, ['list-units', '--type=socket', '--all', '--plain', '--no-legend', '--no-pager']);
     // The unit is the first field ("●" may precede a failed one on some versions).
     const names = [...new Set(listed.split('\n').map((l) => l.trim().split(/\s+/).find((w) => w.endsWith('.socket'))).filter((n): n is string => !!n))];
@@ -97,6 +105,7 @@ export function socketsJson(results: TargetSockets[]): string {
       target: r.target,
       ok: r.ok,
       error: r.error,
+      detail: r.detail ?? null,
       sockets: r.sockets.map((s) => ({
         unit: s.unit,
         listen: s.listen.map((l) => ({ address: l.address, type: l.type })),

@@ -5,6 +5,7 @@
  */
 import { dropInFolders, type UnitSet } from './units';
 import { lastLine, parseShow, type DeployResult, type Step, type StepStatus } from './deploy';
+import { probeTarget } from './reach';
 import { TargetError, type Target } from './target';
 
 export interface UndeployPlan {
@@ -20,6 +21,9 @@ export interface UndeployPlan {
 export async function planUndeploy(target: Target, units: UnitSet): Promise<UndeployPlan> {
   const plan: UndeployPlan = { target, units, installed: [], absent: [] };
   try {
+    // Reading the files works without a manager; disabling and stopping don't: say why before planning.
+    const probe = await probeTarget(target);
+    if (!probe.ok) throw new TargetError(probe.line);
     const paths = units.files.map((f) => f.installPath(target));
     const present = await Promise.all(paths.map(async (p) => (await target.readFile(p)) !== undefined));
     paths.forEach((p, i) => (present[i] ? plan.installed : plan.absent).push(p));

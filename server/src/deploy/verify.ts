@@ -17,6 +17,7 @@ import { readActivateConfig, type ActivateConfig } from '../activate/config';
 import { decodeUnitBytes } from '../node/fileResolver';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
+import { explainResult } from './reach';
 import type { ConnectResult, Target } from './target';
 
 export type ChecklistStepId = 'socket-listening' | 'service-idle' | 'first-connection' | 'journal' | 'survives-kill';
@@ -436,8 +437,12 @@ async function runSteps(ctx: Context, set: Setter): Promise<void> {
   const started = Date.now();
   const first = await ctx.target.systemctl(['show', '-p', SOCKET_PROPS.join(','), '--', unit], 30_000);
   if (ctx.target.spec.kind === 'host') ctx.silentMs = SILENT_MS + Math.ceil((2 * (Date.now() - started)) / 100) * 100;
-  if (first.code === 255 && ctx.target.spec.kind === 'host') throw new Unreachable(lastLine(first.stderr) || 'ssh failed');
-  if (first.code !== 0) throw new CommandFailed(`systemctl show ${unit} failed on ${ctx.target.label}: ${lastLine(first.stderr) || `exit code ${first.code}`}`);
+  // The first call is the one that meets a missing manager or an unreachable host: said in words.
+  if (first.code === 255 && ctx.target.spec.kind === 'host') throw new Unreachable(explainResult(ctx.target, first).line || 'ssh failed');
+  if (first.code !== 0) {
+    const why = explainResult(ctx.target, first);
+    throw new CommandFailed(`systemctl show ${unit} failed on ${ctx.target.label}: ${(why.known ? why.line : lastLine(first.stderr)) || `exit code ${first.code}`}`);
+  }
   const socket = parseShow(first.stdout)[0] ?? {};
   const listening = socketListening(socket);
   if (socket.LoadState && socket.LoadState !== 'loaded') {
