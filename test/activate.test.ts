@@ -61,7 +61,7 @@ test('default fd name is the unit file name; a crashing program is restarted unt
     assert.equal(rs.length, 3);
     assert.equal(rs[0].LISTEN_FDNAMES, 'crash.socket');
     assert.match(run.err(), /exited with code 3/);
-    assert.match(run.err(), /trigger limit hit: the program exited 3 times in 10s/);
+    assert.match(run.err(), /^sockact: trigger limit hit: the socket started the program 3 times in 10s \(TriggerLimitBurst=3, TriggerLimitIntervalSec=10s in crash\.socket\); /m);
   } finally {
     pending?.destroy();
     kill(run.child);

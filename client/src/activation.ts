@@ -2,7 +2,8 @@
  * `sockact.activate`: runs a .socket unit's program the way systemd would hand it its sockets, through the
  * bundled CLI (`dist/cli.js activate UNIT.socket [-- COMMAND...]`). Its output goes to a terminal (a
  * Pseudoterminal, so the `sockact:` event lines can be read too) and drives a status bar item: listening,
- * running pid N, crashed (exit C), stopped. Stopping (the Stop item, the command, or closing the terminal)
+ * running pid N, crashed (exit C: sockact still listens), failed (sockact stopped on its own: start limit,
+ * trigger limit, an error), stopped. Text and tooltip are both built from that phase (describe()). Stopping (the Stop item, the command, or closing the terminal)
  * sends SIGTERM to the sockact process, which stops the program's process group itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +11,11 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-export type ActivationPhase = 'starting' | 'listening' | 'running' | 'crashed' | 'stopped';
+/**
+ * crashed: the program failed, sockact still holds the sockets and starts it again; failed: sockact itself
+ * ended with an error (a start or trigger limit, a socket it could not open), nothing listens any more.
+ */
+export type ActivationPhase = 'starting' | 'listening' | 'running' | 'crashed' | 'failed' | 'stopped';
 
 /** What the status bar shows, as plain data (returned by the internal command sockact.activationState). */
 export interface ActivationSnapshot {
@@ -23,10 +28,45 @@ export interface ActivationSnapshot {
   pids: number[];
   /** Addresses from the `listening on …` lines, e.g. "[::]:8080". */
   listening: string[];
-  /** Set when phase is crashed: "exit 1", "SIGSEGV", "trigger limit hit". */
+  /** Why it crashed or failed: "exit 1", "SIGSEGV", "start limit hit", "trigger limit hit", "sockact exited with code 1". */
   reason?: string;
+  /** The sockact line that says more about a failure (without the `sockact: ` prefix). */
+  detail?: string;
+  /** Failed exits of the program in this run, and the last one ("exit 1"). */
+  crashes: number;
+  lastCrash?: string;
   /** The status bar text. */
   text: string;
+  /** The status bar tooltip. */
+  tooltip: string;
+}
+
+/** The lines after the file name in the tooltip, from the phase (and only the listening list where it holds). */
+function tooltipLines(s: ActivationSnapshot): string[] {
+  const listening = s.listening.length ? `Listening on ${s.listening.join(', ')}` : 'Not listening';
+  const before = s.crashes ? `; the program crashed ${s.crashes}× before (last: ${s.lastCrash})` : '';
+  switch (s.phase) {
+    case 'starting': return ['Starting sockact…'];
+    case 'listening': return [`${listening}; the program starts at the next connection${before}`];
+    case 'running': return [`Running pid ${s.pids.join(', ')}${before}`, listening];
+    case 'crashed': return [`The program crashed (${s.reason ?? 'failed'}); sockact starts it again at the next connection`, listening];
+    case 'failed': return [`Failed: ${s.reason ?? 'sockact ended with an error'}`, ...(s.detail ? [s.detail] : []), 'Not listening: the sockets are closed'];
+    case 'stopped': return ['Stopped; not listening'];
+  }
+}
+
+/** Status bar text and tooltip for a snapshot. */
+export function describe(s: ActivationSnapshot): { text: string; tooltip: string } {
+  const what =
+    s.phase === 'running'
+      ? `running pid ${s.pids.join(', ')}${s.crashes ? ` (after ${s.crashes} crash${s.crashes === 1 ? '' : 'es'})` : ''}`
+      : s.phase === 'crashed' || s.phase === 'failed'
+        ? `${s.phase} (${s.reason ?? 'failed'})`
+        : s.phase;
+  return {
+    text: `$(radio-tower) ${s.unit}: ${what}`,
+    tooltip: [s.fsPath, ...tooltipLines(s), 'Click for Stop / Restart / Send test request'].join('\n'),
+  };
 }
 
 export interface TestRequestResult {
@@ -98,7 +138,7 @@ class ActivationRun {
     private readonly onChange: (run: ActivationRun) => void,
   ) {
     const unit = path.basename(fsPath);
-    this.snapshot = { unit, fsPath, phase: 'starting', pids: [], listening: [], text: '' };
+    this.snapshot = { unit, fsPath, phase: 'starting', pids: [], listening: [], crashes: 0, text: '', tooltip: '' };
     this.exited = new Promise((r) => (this.markExited = r));
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writeEmitter.event,
@@ -146,14 +186,27 @@ class ActivationRun {
     this.update();
   }
 
+  /** sockact ended: 0 (or a signal) after a stop; anything else is a failure, with the limit or line that said why. */
   private finish(code: number | null | undefined): void {
     if (this.child === undefined) return;
     this.child = undefined;
-    this.snapshot.pids = [];
-    if (this.snapshot.phase !== 'crashed' || code === 0) this.snapshot.phase = 'stopped';
+    const s = this.snapshot;
+    s.pids = [];
+    s.listening = [];
+    if (code === 0 || code === null) {
+      s.phase = 'stopped';
+      s.reason = undefined;
+    } else if (s.phase !== 'failed') {
+      s.phase = 'failed';
+      s.reason = code === undefined ? 'sockact could not be started' : `sockact exited with code ${code}`;
+      s.detail = this.lastLine;
+    }
     this.update();
     this.markExited();
   }
+
+  /** The last `sockact:` line that was not an event (an error says why sockact ends). */
+  private lastLine: string | undefined;
 
   /** Parses one `sockact: …` event line (texts from server/src/activate/run.ts). */
   private event(line: string): void {
@@ -168,31 +221,31 @@ class ActivationRun {
       s.reason = undefined;
     } else if ((m = /^sockact: pid (\d+) (?:exited with code (\d+)|killed by (\S+))/.exec(line))) {
       s.pids = s.pids.filter((p) => p !== Number(m![1]));
-      const failed = m[3] !== undefined || m[2] !== '0';
+      // systemd counts SIGHUP/SIGINT/SIGTERM/SIGPIPE as a clean exit of a daemon; so does the status.
+      const failed = m[3] !== undefined ? !['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGPIPE'].includes(m[3]) : m[2] !== '0';
       if (failed) {
         s.phase = 'crashed';
         s.reason = m[3] ?? `exit ${m[2]}`;
+        s.crashes++;
+        s.lastCrash = s.reason;
       } else if (s.pids.length === 0 && s.phase === 'running') {
         s.phase = 'listening';
       }
-    } else if (/^sockact: trigger limit hit/.test(line)) {
-      s.phase = 'crashed';
-      s.reason = 'trigger limit hit';
+    } else if ((m = /^sockact: (start|trigger) limit hit: (.*)$/.exec(line))) {
+      // An Accept=yes instance that hits its own start limit fails alone; the socket goes on listening.
+      const socketGoesOn = /goes on listening/.test(m[2]);
+      s.phase = socketGoesOn ? 'crashed' : 'failed';
+      s.reason = `${m[1]} limit hit`;
+      s.detail = line.slice('sockact: '.length);
     } else {
+      if (line.startsWith('sockact: ') && !/^sockact: (connection from|Restart=|waiting for|note:)/.test(line)) this.lastLine = line.slice('sockact: '.length);
       return;
     }
     this.update();
   }
 
   private update(): void {
-    const s = this.snapshot;
-    const what =
-      s.phase === 'running'
-        ? `running pid ${s.pids.join(', ')}`
-        : s.phase === 'crashed'
-          ? `crashed (${s.reason ?? 'failed'})`
-          : s.phase;
-    s.text = `$(radio-tower) ${s.unit}: ${what}`;
+    Object.assign(this.snapshot, describe(this.snapshot));
     this.onChange(this);
   }
 
@@ -291,8 +344,8 @@ export class ActivationManager implements vscode.Disposable {
     if (run !== this.run) return;
     const s = run.snapshot;
     this.item.text = s.text;
-    this.item.tooltip = `${s.fsPath}\n${s.listening.length ? `listening on ${s.listening.join(', ')}` : 'not listening'}\nClick for Stop / Restart / Send test request`;
-    this.item.backgroundColor = s.phase === 'crashed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.tooltip = s.tooltip;
+    this.item.backgroundColor = s.phase === 'crashed' || s.phase === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
     // The palette's `when` clauses for Stop / Restart / Send test request (package.json menus.commandPalette).
     void vscode.commands.executeCommand('setContext', 'sockact.activationRunning', run.running);

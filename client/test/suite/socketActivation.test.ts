@@ -17,7 +17,11 @@ interface Snapshot {
   pids: number[];
   listening: string[];
   reason?: string;
+  detail?: string;
+  crashes: number;
+  lastCrash?: string;
   text: string;
+  tooltip: string;
 }
 
 interface TestRequestResult {
@@ -151,32 +155,47 @@ describe('socket activation', () => {
       const s = await state();
       assert.equal(s?.phase, 'stopped', describe_(s));
       assert.match(s.text, /: stopped$/);
+      // The tooltip follows the phase: no address is "listening" and nothing "running" once stopped.
+      assert.match(s.tooltip, /^Stopped; not listening$/m, s.tooltip);
+      assert.doesNotMatch(s.tooltip, /Listening on|Running/, s.tooltip);
+      assert.deepEqual(s.listening, []);
       await waitFor(() => portIsFree(port), 5_000, `127.0.0.1:${port} to be free`);
     });
 
-    it('a program that fails (exit 3) shows as crashed, and a test request reports the error', async () => {
+    it('a program that fails at once (exit 3) in a loop: failed (start limit hit) after 5 starts, and the tooltip says so, not listening or running', async () => {
       await vscode.workspace
         .getConfiguration('sockact')
         .update('activate.command', [process.execPath, '-e', 'process.exit(3)'], vscode.ConfigurationTarget.Workspace);
       await vscode.commands.executeCommand('sockact.activate', vscode.Uri.file(unitPath));
       await waitFor(async () => (await state())?.listening.length === 1, 20_000, 'the socket to listen');
-      // The connection starts the program if it is not started yet; it exits without answering.
+      // The connection starts the program, which exits without taking it: it stays queued, so every exit
+      // is followed by a new start until the service's start limit (5 in 10 s) fails the socket.
       const result = await vscode.commands.executeCommand<TestRequestResult | undefined>('sockact.sendTestRequest');
       if (result) assert.ok(result.error, `expected a connection error, got ${JSON.stringify(result)}`);
       const s = await waitFor(
         async () => {
           const now = await state();
-          return now?.phase === 'crashed' ? now : undefined;
+          return now?.phase === 'failed' ? now : undefined;
         },
         20_000,
-        'the status crashed',
+        'the status failed',
       ).catch(async (e: Error) => {
         e.message += ` (state: ${describe_(await state())})`;
         throw e;
       });
-      assert.match(s.text, /: crashed \((exit 3|trigger limit hit)\)$/);
+      assert.equal(s.reason, 'start limit hit', describe_(s));
+      assert.equal(s.crashes, 5, describe_(s));
+      assert.equal(s.lastCrash, 'exit 3');
+      assert.match(s.text, /: failed \(start limit hit\)$/);
+      assert.match(s.tooltip, /^Failed: start limit hit$/m, s.tooltip);
+      assert.match(s.tooltip, /StartLimitBurst=5, StartLimitIntervalSec=10s/, s.tooltip);
+      assert.match(s.tooltip, /^Not listening: the sockets are closed$/m, s.tooltip);
+      assert.doesNotMatch(s.tooltip, /Listening on|Running/, s.tooltip);
+      assert.deepEqual(s.pids, []);
+      await waitFor(() => portIsFree(port), 5_000, `127.0.0.1:${port} to be free once the socket failed`);
+      // Stop has nothing left to stop; the failure stays on show.
       await vscode.commands.executeCommand('sockact.stopActivation');
-      await waitFor(() => portIsFree(port), 5_000, `127.0.0.1:${port} to be free after the stop`);
+      assert.equal((await state())?.phase, 'failed');
     });
   });
 });

@@ -13,6 +13,8 @@ import { parseListenAddress, type ListenOk } from '../service/values/listen';
 import { parseSec } from '../service/values/timespan';
 import { parseSize } from '../service/values/size';
 import { bytesToString, extractFirstWord, splitWords, WHITESPACE } from '../service/values/words';
+import { readStartLimit, spanMs, type LimitSetting } from './limits';
+import { readRestart, type RestartPolicy } from './restart';
 
 export interface ListenPort {
   directive: string;
@@ -57,8 +59,8 @@ export interface ActivateConfig {
   fdName?: string;
   maxConnections: number;
   maxConnectionsPerSource: number;
-  triggerIntervalMs: number;
-  triggerBurst: number;
+  /** TriggerLimitIntervalSec=/TriggerLimitBurst= (limits.ts). */
+  triggerLimit: LimitSetting;
   service?: ServiceConfig;
   /** One line each, printed before starting (settings that are read but not emulated). */
   warnings: string[];
@@ -74,6 +76,9 @@ export interface ServiceConfig {
   stdoutSocket: boolean;
   /** The service's NonBlocking=: its fds keep O_NONBLOCK (systemd clears it otherwise, exec-invoke.c). */
   nonBlocking: boolean;
+  /** StartLimitIntervalSec=/StartLimitBurst= of the service (systemd's defaults without a service file). */
+  startLimit: LimitSetting;
+  restart: RestartPolicy;
 }
 
 function last(analysis: UnitAnalysis, section: string, key: string): string | undefined {
@@ -176,9 +181,10 @@ function readEnvironmentFile(spec: string, baseDir: string, into: Record<string,
 }
 
 function readService(name: string, path: string | undefined, catalog: DirectiveCatalog, systemdVersion: number, warnings: string[]): ServiceConfig {
-  const service: ServiceConfig = { name, path, environment: {}, stdinSocket: false, stdoutSocket: false, nonBlocking: false };
-  if (!path) return service;
+  const blank = { name, path, environment: {}, stdinSocket: false, stdoutSocket: false, nonBlocking: false };
+  if (!path) return { ...blank, startLimit: readStartLimit(undefined, undefined), restart: readRestart(undefined) };
   const analysis = analyzeUnit(parseUnit(readFileSync(path, 'utf8')), unitContextFromPath(path), catalog, systemdVersion);
+  const service: ServiceConfig = { ...blank, startLimit: readStartLimit(analysis, name), restart: readRestart(analysis) };
   const exec = afterResets(appliedIn(analysis, 'Service', 'ExecStart'));
   if (exec.length) service.command = splitCommandLine(exec[0].entry.value);
   for (const e of appliedIn(analysis, 'Service', 'Environment')) {
@@ -200,6 +206,21 @@ function readService(name: string, path: string | undefined, catalog: DirectiveC
   return service;
 }
 
+/**
+ * socket_add_extras(): unset (or infinity, the same sentinel) is 2 s; the burst defaults to 200 with
+ * Accept=yes and 20 without. 0 in either turns the limit off (limits.ts).
+ */
+function readTriggerLimit(analysis: UnitAnalysis, unitName: string, accept: boolean): LimitSetting {
+  const intervalText = last(analysis, 'Socket', 'TriggerLimitIntervalSec');
+  const interval = intervalText === undefined ? undefined : spanMs(intervalText);
+  const burst = int(analysis, 'Socket', 'TriggerLimitBurst');
+  return {
+    intervalMs: interval === undefined || interval === Infinity ? 2000 : interval,
+    burst: burst ?? (accept ? 200 : 20),
+    setIn: interval !== undefined || burst !== undefined ? unitName : undefined,
+  };
+}
+
 export function readActivateConfig(unitPath: string, text: string, catalog: DirectiveCatalog, systemdVersion: number): ActivateConfig {
   const context = unitContextFromPath(resolve(unitPath));
   const analysis = analyzeUnit(parseUnit(text), context, catalog, systemdVersion);
@@ -218,8 +239,7 @@ export function readActivateConfig(unitPath: string, text: string, catalog: Dire
   }
   const accept = bool(analysis, 'Socket', 'Accept', false);
   const ipv6 = last(analysis, 'Socket', 'BindIPv6Only');
-  const intervalText = last(analysis, 'Socket', 'TriggerLimitIntervalSec');
-  const interval = intervalText === undefined ? undefined : parseSec(intervalText);
+  const triggerLimit = readTriggerLimit(analysis, unitName, accept);
   const freeBind = bool(analysis, 'Socket', 'FreeBind', false);
   const config: ActivateConfig = {
     unitPath,
@@ -258,8 +278,7 @@ export function readActivateConfig(unitPath: string, text: string, catalog: Dire
     fdName: last(analysis, 'Socket', 'FileDescriptorName'),
     maxConnections: int(analysis, 'Socket', 'MaxConnections') ?? 64,
     maxConnectionsPerSource: int(analysis, 'Socket', 'MaxConnectionsPerSource') ?? 0,
-    triggerIntervalMs: interval?.ok && !interval.infinity ? Number(interval.value / 1000n) : 2000,
-    triggerBurst: int(analysis, 'Socket', 'TriggerLimitBurst') ?? (accept ? 200 : 20),
+    triggerLimit,
     warnings,
   };
   const dir = dirname(resolve(unitPath));

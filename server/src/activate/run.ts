@@ -15,7 +15,10 @@ import { WorkspaceIndex } from '../node/workspaceIndex';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
+import { ipv6WrapNote } from './ipv6Note';
 import * as libc from './libc';
+import { formatInterval, RateLimit, startLimitMessage, triggerLimitMessage } from './limits';
+import { shallRestart } from './restart';
 import { ActivateError, applySocketOptions, openAll, releaseAll, type BoundSocket } from './sockets';
 
 /** Sets LISTEN_PID to the exec'd program's own pid; all user data travels as positional arguments. */
@@ -242,13 +245,19 @@ function installStop(sup: Supervisor, bound: BoundSocket[], wake: ReturnType<typ
   return stop;
 }
 
-/** True once the trigger limit is hit (TriggerLimitIntervalSec=/TriggerLimitBurst=); records this start. */
-function triggerLimitHit(config: ActivateConfig, starts: number[]): boolean {
-  const now = Date.now();
-  while (starts.length && now - starts[0] > config.triggerIntervalMs) starts.shift();
-  if (starts.length >= config.triggerBurst) return true;
-  starts.push(now);
-  return false;
+function limitOf(l: { intervalMs: number; burst: number }): RateLimit {
+  return new RateLimit(l.intervalMs, l.burst);
+}
+
+/** The IPv6-wrapped-as-IPv4 note (ipv6Note.ts), said at most once per run. */
+function ipv6Noter(l: Launch, fdOf: (i: number) => number): () => void {
+  let done = l.stdinSocket || l.stdoutSocket;
+  return () => {
+    if (done) return;
+    done = true;
+    const note = ipv6WrapNote(l.bound, l.exe, l.command.slice(1), l.cwd, fdOf);
+    if (note) log(note);
+  };
 }
 
 interface Started {
@@ -312,7 +321,10 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
   const fds = bound.map((b) => b.fd);
   const listenEnv = { LISTEN_FDS: String(n), LISTEN_FDNAMES: names.join(':') };
   const sup: Supervisor = { pids: new Set(), stopping: false };
-  const starts: number[] = [];
+  const triggers = limitOf(config.triggerLimit);
+  const service = l.config.service!;
+  const starts = limitOf(service.startLimit);
+  const noteIpv6 = ipv6Noter(l, (i) => 3 + i);
   const wake = libc.wakePipe();
   let explained = false;
   let stuckNoted = false;
@@ -353,17 +365,26 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
         const ready = await libc.pollReadable([...fds, wake.readFd], -1);
         if (sup.stopping) return;
         wake.drain();
-        if (ready.some((fd) => fds.includes(fd))) return start();
+        if (ready.some((fd) => fds.includes(fd))) return start('trigger');
       }
     };
 
-    const start = () => {
+    // A start the socket asks for counts against its trigger limit; every start (also --now and
+    // Restart=) against the service's start limit. Either one hit fails the socket: stop, exit 1.
+    const start = (by: 'trigger' | 'now' | 'restart') => {
       if (sup.stopping) return;
-      if (triggerLimitHit(config, starts)) {
-        log(`trigger limit hit: the program exited ${starts.length} times in ${config.triggerIntervalMs / 1000}s; stopping`);
+      if (by === 'trigger' && !triggers.below()) {
+        const n = config.triggerLimit.burst;
+        log(triggerLimitMessage(config.triggerLimit, `the socket started the program ${n} time${n === 1 ? '' : 's'}`, config.unitName));
         stop(1);
         return;
       }
+      if (!starts.below()) {
+        log(startLimitMessage(service.startLimit, service.name, config.unitName));
+        stop(1);
+        return;
+      }
+      noteIpv6();
       let run: Started | undefined;
       if (armed?.run.release()) {
         run = armed.run;
@@ -393,11 +414,16 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
           explained = true;
           for (const line of explainSelfBind(bound, started.tail().slice(-2048))) log(line);
         }
-        if (!sup.stopping) void waitForWork();
+        if (sup.stopping) return;
+        // Restart= restarts it after RestartSec= without waiting for a connection (restart.ts).
+        if (shallRestart(service.restart, code, signal)) {
+          log(`Restart=${service.restart.restart}: starting it again in ${formatInterval(service.restart.delayMs)}`);
+          setTimeout(() => start('restart'), service.restart.delayMs);
+        } else void waitForWork();
       });
     };
 
-    if (now) start();
+    if (now) start('now');
     else {
       log('waiting for the first connection to start the program (--now starts it at once)');
       void waitForWork();
@@ -431,11 +457,23 @@ function watchStuck(bound: BoundSocket[], pid: number, noted: () => void): NodeJ
   return timer;
 }
 
+/** An Accept=yes instance's name as systemd builds it, with the addresses left out: foo@3-….service. */
+function instanceName(template: string, n: number): string {
+  return template.includes('@.') ? template.replace('@.', `@${n}-….`) : template;
+}
+
 function runAccepting(l: Launch): Promise<number> {
   const { config, bound } = l;
   const sup: Supervisor = { pids: new Set(), stopping: false };
   const perSource = new Map<string, number>();
-  const starts: number[] = [];
+  const triggers = limitOf(config.triggerLimit);
+  const noteIpv6 = ipv6Noter(l, () => 3);
+  let accepted = 0;
+  /** Instances that still have their connection (n_connections: restarted ones do not). */
+  let connections = 0;
+  const service = config.service!;
+  /** What to undo when an instance's first program exits (its connection and per-source counts). */
+  const exited = new Map<number, () => void>();
   const wake = libc.wakePipe();
   const warned = new Set<string>();
   // Per-connection option failures repeat for every connection; say each once.
@@ -455,15 +493,16 @@ function runAccepting(l: Launch): Promise<number> {
         libc.close(conn.fd);
       };
       if (sup.stopping) return drop(`stopping: dropping connection from ${who}`);
-      if (sup.pids.size >= config.maxConnections) return drop(`too many incoming connections (${sup.pids.size}), dropping connection from ${who}`);
+      // Counted before MaxConnections= (socket_enter_running()): a dropped connection is a trigger too.
+      if (!triggers.below()) {
+        drop(triggerLimitMessage(config.triggerLimit, `${config.triggerLimit.burst} connections`, config.unitName));
+        stop(1);
+        return;
+      }
+      if (connections >= config.maxConnections) return drop(`too many incoming connections (${connections}), dropping connection from ${who}`);
       const source = peer.addr ?? 'local';
       if (config.maxConnectionsPerSource > 0 && (perSource.get(source) ?? 0) >= config.maxConnectionsPerSource) {
         return drop(`too many incoming connections (${perSource.get(source)}) from source ${source}, dropping connection`);
-      }
-      if (triggerLimitHit(config, starts)) {
-        drop(`trigger limit hit: ${starts.length} connections in ${config.triggerIntervalMs / 1000}s; stopping`);
-        stop(1);
-        return;
       }
       log(`connection from ${who}`);
       const family = b.port.address.kind === 'inet6' ? libc.AF_INET6 : b.port.address.kind === 'inet' ? libc.AF_INET : libc.AF_UNIX;
@@ -477,30 +516,73 @@ function runAccepting(l: Launch): Promise<number> {
       } else if (peer.path) {
         env.REMOTE_ADDR = peer.path;
       }
-      let run: Started;
-      try {
-        run = startProgram(l, [conn.fd], env, false);
-      } catch (e) {
-        log(`cannot start ${l.command[0]}: ${(e as Error).message}`);
-        libc.close(conn.fd);
-        return;
-      }
+      noteIpv6();
+      const instance = instanceName(service.name, accepted++);
+      // Each instance is a unit of its own with a fresh start limit; this start is its first.
+      const limit = limitOf(service.startLimit);
+      limit.below();
+      const pid = spawnInstance(instance, limit, [conn.fd], env);
       // The program has its own copy of the connection; closing ours sends nothing to the peer.
       libc.close(conn.fd);
-      const { child } = run;
-      child.on('error', (e: NodeJS.ErrnoException) => log(`cannot start ${l.command[0]}: ${e.code ?? e.message}`));
-      const pid = child.pid;
       if (pid === undefined) return;
-      sup.pids.add(pid);
+      connections++;
       perSource.set(source, (perSource.get(source) ?? 0) + 1);
-      log(`started pid ${pid}: ${l.command.join(' ')}`);
-      child.on('exit', (code, signal) => {
-        sup.pids.delete(pid);
+      exited.set(pid, () => {
+        connections--;
         const left = (perSource.get(source) ?? 1) - 1;
         if (left > 0) perSource.set(source, left);
         else perSource.delete(source);
-        log(`pid ${pid} ${describeExit(code, signal)}`);
       });
+    };
+
+    /** Starts one instance's program; returns its pid (undefined when it could not be started). */
+    const spawnInstance = (instance: string, limit: RateLimit, fds: number[], env: Record<string, string>): number | undefined => {
+      let run: Started;
+      try {
+        run = startProgram(l, fds, env, false);
+      } catch (e) {
+        log(`cannot start ${l.command[0]}: ${(e as Error).message}`);
+        return undefined;
+      }
+      const { child } = run;
+      child.on('error', (e: NodeJS.ErrnoException) => log(`cannot start ${l.command[0]}: ${e.code ?? e.message}`));
+      const pid = child.pid;
+      if (pid === undefined) return undefined;
+      sup.pids.add(pid);
+      log(`started pid ${pid}: ${l.command.join(' ')}`);
+      child.on('exit', (code, signal) => {
+        sup.pids.delete(pid);
+        exited.get(pid)?.();
+        exited.delete(pid);
+        log(`pid ${pid} ${describeExit(code, signal)}`);
+        if (!sup.stopping && shallRestart(service.restart, code, signal)) restartInstance(instance, limit);
+      });
+      return pid;
+    };
+
+    /**
+     * Restart= on an Accept=yes instance: systemd closed the connection when the program exited, and the
+     * instance starts again RestartSec= later with the socket's listening fds instead, named as with
+     * Accept=no and without REMOTE_* (observed with systemd 252), until its own start limit; the socket
+     * goes on listening whatever the instance does.
+     */
+    const restartInstance = (instance: string, limit: RateLimit) => {
+      log(`Restart=${service.restart.restart}: starting ${instance} again in ${formatInterval(service.restart.delayMs)}, with the listening sockets instead of its connection (systemd closed it)`);
+      setTimeout(() => {
+        if (sup.stopping) return;
+        if (!limit.below()) {
+          log(startLimitMessage(service.startLimit, instance, config.unitName, true));
+          return;
+        }
+        if ((l.stdinSocket || l.stdoutSocket) && bound.length !== 1) {
+          // systemd refuses to spawn it: StandardInput=/StandardOutput=socket wants exactly one socket.
+          log(`cannot start ${instance} again: StandardInput=/StandardOutput=socket needs exactly one socket, and ${config.unitName} has ${bound.length}`);
+          if (shallRestart(service.restart, 1, null)) restartInstance(instance, limit);
+          return;
+        }
+        const name = config.fdName ?? config.unitName;
+        spawnInstance(instance, limit, bound.map((b) => b.fd), { LISTEN_FDS: String(bound.length), LISTEN_FDNAMES: bound.map(() => name).join(':') });
+      }, service.restart.delayMs);
     };
 
     const acceptLoop = async () => {

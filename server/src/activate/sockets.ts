@@ -19,6 +19,8 @@ export interface BoundSocket {
   label: string;
   /** A stream or seqpacket socket that is listening (Accept=yes accepts on these). */
   listening: boolean;
+  /** AF_INET or AF_INET6 for IP sockets: what was really opened (a bare port falls back to AF_INET without IPv6). */
+  family?: number;
   /** File-system node this run created (removed on stop). */
   createdPath?: string;
   /** POSIX message queue this run created (mq_unlink()ed on stop). */
@@ -218,7 +220,7 @@ function openInet(config: ActivateConfig, port: ListenPort, warn: Warn): BoundSo
     address = libc.sockaddrIn('0.0.0.0', a.port!);
     fd = openSocket(config, port, family, type, address, 0, warn);
   }
-  return { port, fd, label, listening: type !== libc.SOCK_DGRAM };
+  return { port, fd, label, listening: type !== libc.SOCK_DGRAM, family };
 }
 
 function scopeId(ifname: string | undefined): number {
