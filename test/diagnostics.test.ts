@@ -25,6 +25,11 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
     fires: [{ text: '[Unit]\nDescription=caf\uFFFD\n[Socket]\nListenStream=80\n' }],
     silent: [{ text: '[Unit]\nDescription=café\n[Socket]\nListenStream=80\n' }],
   },
+  'line-too-long': {
+    // The limit is in bytes: 2-byte characters reach it at half the length (measured with verify at 252).
+    fires: [{ text: S(`ListenStream=80\n# ${'x'.repeat(1024 * 1024 - 2)}`) }, { text: S(`Description=${'é'.repeat(524_282)}`) }],
+    silent: [{ text: S(`ListenStream=80\n# ${'x'.repeat(1024 * 1024 - 3)}`) }, { text: S(`ListenStream=80\n# ${'x'.repeat(1024 * 1024 - 3)}\r\n`) }],
+  },
   'missing-equals': {
     fires: [{ text: S('ListenStream=80\nAccept yes') }],
     silent: [{ text: S('ListenStream=80\nAccept = yes') }],

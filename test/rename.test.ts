@@ -165,9 +165,18 @@ const NAMED = {
 
 test('prepareRename: the whole name; through an instance only the template prefix; nothing elsewhere', () => {
   assert.deepEqual(prepare(NAMED), { range: { start: { line: 2, character: 8 }, end: { line: 2, character: 19 } }, placeholder: 'app.service' });
-  assert.deepEqual(prepare({ '/proj/a.target': '[Unit]\nWants=getty@tty|1.service\n', '/proj/getty@.service': SERVICE }), {
+  assert.deepEqual(prepare({ '/proj/a.target': '[Unit]\nWants=get|ty@tty1.service\n', '/proj/getty@.service': SERVICE }), {
     range: { start: { line: 1, character: 6 }, end: { line: 1, character: 11 } },
     placeholder: 'getty',
+  });
+  // The range always holds the cursor (LSP): past the prefix it is the whole name, the prefix still the text to edit.
+  assert.deepEqual(prepare({ '/proj/a.target': '[Unit]\nWants=getty@tty|1.service\n', '/proj/getty@.service': SERVICE }), {
+    range: { start: { line: 1, character: 6 }, end: { line: 1, character: 24 } },
+    placeholder: 'getty',
+  });
+  assert.deepEqual(prepare({ '/proj/kresd.socket': '[Socket]\nListenStream=53\nService=kresd@%i|.service\n', '/proj/kresd@.service': SERVICE }), {
+    range: { start: { line: 2, character: 8 }, end: { line: 2, character: 24 } },
+    placeholder: 'kresd',
   });
   assert.equal(prepare({ '/proj/a.service': `[Unit]\nDescription=app.serv|ice\n${SERVICE}` }), null);
   assert.equal(prepare({ '/proj/a.service': `[Unit]\nAfter=%N-x.serv|ice\n${SERVICE}` }), null);

@@ -4,13 +4,17 @@
  */
 import {
   createConnection,
+  ErrorCodes,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type CancellationToken,
   type Connection,
   type Diagnostic,
+  type Position,
+  type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
@@ -22,13 +26,47 @@ import { CODE_ACTION_KINDS } from './service/codeActions';
 import { createLanguageService, RenameError, type RenameCapabilities, type ServiceSettings } from './service/languageService';
 import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
+import { InvalidParamsError, requirePosition, requireRange, requireUri } from './service/requestParams';
+import { updateSafely } from './service/textSync';
 
-const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/**
+ * A request cancelled before it was dispatched (the cancel arrived in the same read as the request) is
+ * answered RequestCancelled at once; vscode-jsonrpc's default leaves it queued and runs it anyway.
+ */
+const connection: Connection = createConnection(ProposedFeatures.all, {
+  connectionStrategy: {
+    cancelUndispatched: (message) =>
+      'id' in message && message.id !== null
+        ? { jsonrpc: '2.0', id: message.id as number | string, error: { code: LSPErrorCodes.RequestCancelled, message: 'the request was cancelled' } }
+        : undefined,
+  },
+});
+/**
+ * Bumped on every update of a document. The parse cache is keyed by it, not by the version: a client may
+ * send the same version twice, and the tree must still follow the text.
+ */
+const generations = new WeakMap<TextDocument, number>();
+/** Documents whose edits had to be clamped, so the warning is written once per document. */
+const clampWarned = new Set<string>();
+const documents = new TextDocuments<TextDocument>({
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, typeof content === 'string' ? content : ''),
+  update: (document, changes, version) => {
+    const before = generations.get(document) ?? 0;
+    const result = updateSafely(document, changes, version);
+    generations.set(result.document, before + 1);
+    if ((result.clamped || result.dropped) && !clampWarned.has(document.uri)) {
+      clampWarned.add(document.uri);
+      connection.console.warn(
+        `sockact: an edit of ${document.uri} reached outside the document or carried no text; it was clamped to the text (the editor and the server may disagree until the document is reopened)`,
+      );
+    }
+    return result.document;
+  },
+});
 // Workspace units and drop-ins (open documents win over the disk); units outside it are read from the disk.
 const index = new WorkspaceIndex();
 const service = createLanguageService({ index });
-const parsed = new Map<string, { version: number; unit: UnitFile }>();
+const parsed = new Map<string, { document: TextDocument; generation: number; unit: UnitFile }>();
 const published = new Map<string, Diagnostic[]>();
 const initialTarget = resolveTargetVersion('auto', service.catalog.newestVersion);
 let settings: ServiceSettings = { systemdVersion: initialTarget.version };
@@ -42,19 +80,50 @@ let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillR
 /** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
 const unitFiles = new WorkspaceUnitFiles(index, { all: () => documents.all(), unitOf });
 
-/** Parse once per document version; every feature reuses the tree. */
+/** Parse once per change of the text; every feature reuses the tree. */
 function unitOf(document: TextDocument): UnitFile {
   const cached = parsed.get(document.uri);
-  if (cached && cached.version === document.version) return cached.unit;
+  const generation = generations.get(document) ?? 0;
+  if (cached && cached.document === document && cached.generation === generation) return cached.unit;
   const unit = service.parse(document);
-  parsed.set(document.uri, { version: document.version, unit });
+  parsed.set(document.uri, { document, generation, unit });
   return unit;
 }
 
 function validate(document: TextDocument): void {
+  cancelValidation(document.uri);
   const diagnostics = service.doValidation(document, unitOf(document), settings);
   published.set(document.uri, diagnostics);
   void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+}
+
+/**
+ * Diagnostics wait until typing pauses: every keystroke re-checking a large unit kept the server busy long
+ * after the typing stopped. A newer change restarts the wait, so only the text that stays is checked.
+ */
+const VALIDATION_DELAY_MS = 75;
+const pendingValidations = new Map<string, ReturnType<typeof setTimeout>>();
+
+function scheduleValidation(uri: string, delayMs = VALIDATION_DELAY_MS): void {
+  cancelValidation(uri);
+  pendingValidations.set(
+    uri,
+    setTimeout(() => {
+      pendingValidations.delete(uri);
+      const document = documents.get(uri);
+      if (document) validate(document);
+    }, delayMs),
+  );
+}
+
+function cancelValidation(uri: string): void {
+  const timer = pendingValidations.get(uri);
+  if (timer) clearTimeout(timer);
+  pendingValidations.delete(uri);
+}
+
+function scheduleAll(): void {
+  for (const d of documents.all()) scheduleValidation(d.uri, 0);
 }
 
 function rescanWorkspaceUnits(): void {
@@ -70,7 +139,7 @@ function validatePartners(uri: string): void {
   partnerTimer = setTimeout(() => {
     const edited = [...editedUris];
     editedUris.clear();
-    documents.all().filter((d) => edited.some((u) => u !== d.uri && sameUnitFolder(u, d.uri))).forEach(validate);
+    documents.all().filter((d) => edited.some((u) => u !== d.uri && sameUnitFolder(u, d.uri))).forEach((d) => scheduleValidation(d.uri, 0));
   }, 150);
 }
 
@@ -136,13 +205,13 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   await loadSettings();
   sendStatus();
-  documents.all().forEach(validate);
+  scheduleAll();
 });
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings();
   sendStatus();
-  documents.all().forEach(validate);
+  scheduleAll();
 });
 
 // The VS Code client watches unit files and drop-ins itself (synchronize.fileEvents in client/src/extension.ts).
@@ -150,63 +219,112 @@ connection.onDidChangeWatchedFiles((params) => {
   index.applyFileEvents(params.changes);
   rescanWorkspaceUnits();
   // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
-  documents.all().forEach(validate);
+  scheduleAll();
 });
 
 documents.onDidChangeContent((e) => {
   index.openDocument(e.document.uri, e.document.getText());
-  validate(e.document);
+  scheduleValidation(e.document.uri);
   validatePartners(e.document.uri);
 });
 documents.onDidClose((e) => {
   index.closeDocument(e.document.uri);
+  cancelValidation(e.document.uri);
+  clampWarned.delete(e.document.uri);
   validatePartners(e.document.uri);
   parsed.delete(e.document.uri);
   published.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
+/** An InvalidParams answer for a request that lacks what the feature needs. */
+function invalidParams(e: unknown): never {
+  if (e instanceof InvalidParamsError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+  throw e;
+}
+
 /** Runs a feature on an open document, or answers `empty` for a document the server does not have. */
-function withDocument<T>(uri: string, empty: T, feature: (document: TextDocument, unit: UnitFile) => T): T {
-  const document = documents.get(uri);
+function withDocument<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile) => T): T {
+  let document: TextDocument | undefined;
+  try {
+    document = documents.get(requireUri(params));
+  } catch (e) {
+    invalidParams(e);
+  }
   return document ? feature(document, unitOf(document)) : empty;
 }
 
-connection.onCompletion((p) =>
-  withDocument(p.textDocument.uri, null, (d, u) => service.doComplete(d, u, p.position, settings)),
-);
-connection.onHover((p) => withDocument(p.textDocument.uri, null, (d, u) => service.doHover(d, u, p.position, settings)));
-connection.onCodeAction((p) =>
-  withDocument(p.textDocument.uri, [], (d, u) =>
-    // All of the document's diagnostics, so "fix all of this kind" can see every occurrence.
-    service.doCodeActions(d, u, p.range, published.get(d.uri) ?? p.context.diagnostics, settings),
+/** The same for a feature at a position (clamped into the document; a missing one is InvalidParams). */
+function atPosition<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile, position: Position) => T): T {
+  return withDocument(params, empty, (d, u) => {
+    let position: Position;
+    try {
+      position = requirePosition(d, params);
+    } catch (e) {
+      invalidParams(e);
+    }
+    return feature(d, u, position);
+  });
+}
+
+/**
+ * Long requests (code actions, references, rename over many files) first let the messages already queued
+ * run, so a $/cancelRequest or a newer edit sent after them is seen, and answer RequestCancelled then.
+ */
+async function cancellable<T>(token: CancellationToken, run: () => T): Promise<T> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the request was cancelled');
+  return run();
+}
+
+connection.onCompletion((p) => atPosition(p, null, (d, u, position) => service.doComplete(d, u, position, settings)));
+connection.onHover((p) => atPosition(p, null, (d, u, position) => service.doHover(d, u, position, settings)));
+connection.onCodeAction((p, token) =>
+  cancellable(token, () =>
+    withDocument(p, [], (d, u) => {
+      let range: Range;
+      try {
+        range = requireRange(d, p);
+      } catch (e) {
+        invalidParams(e);
+      }
+      // All of the document's diagnostics, so "fix all of this kind" can see every occurrence.
+      const diagnostics = published.get(d.uri) ?? (Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : []);
+      return service.doCodeActions(d, u, range, diagnostics, settings);
+    }),
   ),
 );
-connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentSymbols(d, u)));
-connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, [], (d, u) => service.getFoldingRanges(d, u)));
-connection.onDocumentLinks((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findDocumentLinks(d, u, settings)));
-connection.onCodeLens((p) => withDocument(p.textDocument.uri, [], (d, u) => service.findCodeLenses(d, u)));
+connection.onDocumentSymbol((p) => withDocument(p, [], (d, u) => service.findDocumentSymbols(d, u)));
+connection.onFoldingRanges((p) => withDocument(p, [], (d, u) => service.getFoldingRanges(d, u)));
+connection.onDocumentLinks((p) => withDocument(p, [], (d, u) => service.findDocumentLinks(d, u, settings)));
+connection.onCodeLens((p) => withDocument(p, [], (d, u) => service.findCodeLenses(d, u)));
 connection.onDefinition((p) =>
-  withDocument(p.textDocument.uri, [], (d, u) => {
-    const links = service.findDefinition(d, u, p.position, unitFiles);
+  atPosition(p, [], (d, u, position) => {
+    const links = service.findDefinition(d, u, position, unitFiles);
     return definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
   }),
 );
-connection.onReferences((p) =>
-  withDocument(p.textDocument.uri, [], (d, u) => service.findReferences(d, u, p.position, p.context.includeDeclaration, unitFiles)),
+connection.onReferences((p, token) =>
+  cancellable(token, () =>
+    atPosition(p, [], (d, u, position) => service.findReferences(d, u, position, p.context?.includeDeclaration === true, unitFiles)),
+  ),
 );
-connection.onPrepareRename((p) => withDocument(p.textDocument.uri, null, (d, u) => service.prepareRename(d, u, p.position, unitFiles)));
-connection.onRenameRequest((p) =>
-  withDocument(p.textDocument.uri, null, (d, u) => {
-    try {
-      return service.doRename(d, u, p.position, p.newName, unitFiles, renameCapabilities);
-    } catch (e) {
-      if (e instanceof RenameError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
-      throw e;
-    }
-  }),
+connection.onPrepareRename((p) => atPosition(p, null, (d, u, position) => service.prepareRename(d, u, position, unitFiles)));
+connection.onRenameRequest((p, token) =>
+  cancellable(token, () =>
+    atPosition(p, null, (d, u, position) => {
+      if (typeof p.newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'the rename request has no newName');
+      try {
+        return service.doRename(d, u, position, p.newName, unitFiles, renameCapabilities);
+      } catch (e) {
+        if (e instanceof RenameError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
+        throw e;
+      }
+    }),
+  ),
 );
 connection.workspace.onWillRenameFiles((p) => {
+  if (!Array.isArray(p?.files)) throw new ResponseError(ErrorCodes.InvalidParams, 'the request has no files');
   return service.willRenameFiles(p.files, unitFiles, renameCapabilities);
 });
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */

@@ -15,6 +15,12 @@ export interface Publication {
 
 export interface LspSession {
   connection: MessageConnection;
+  /** The server process's pid (to read its memory use). */
+  pid: number;
+  /** Whether the server process has ended (crashed, or after stop()). */
+  hasExited(): boolean;
+  /** What the server wrote on stderr, when started with captureStderr. */
+  stderr(): string;
   /** What the server answered to initialize. */
   capabilities: Record<string, unknown>;
   /** Every `sockact/status` notification so far. */
@@ -40,13 +46,19 @@ export interface StartOptions {
   rootUri?: string | null;
   /** Client capabilities merged into the defaults (workspace/configuration and watched files). */
   clientCapabilities?: Record<string, unknown>;
+  /** Keep the server's stderr (for tests that look for stack traces) instead of passing it through. */
+  captureStderr?: boolean;
 }
 
 /** Starts `sockact lsp --stdio`, initializes it with `settings`, and resolves once it has read them. */
 export async function startLspServer(settings: Record<string, unknown>, options: StartOptions = {}): Promise<LspSession> {
-  const { rootUri = null, clientCapabilities = {} } = options;
-  const child = spawn(process.execPath, [CLI_PATH, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const { rootUri = null, clientCapabilities = {}, captureStderr = false } = options;
+  const child = spawn(process.execPath, [CLI_PATH, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', captureStderr ? 'pipe' : 'inherit'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: Publication[] = [];
   const statuses: unknown[] = [];
   const waiters: Array<() => void> = [];
@@ -89,6 +101,9 @@ export async function startLspServer(settings: Record<string, unknown>, options:
   const latest = (uri: string) => published.filter((p) => p.uri === uri).pop();
   return {
     connection,
+    pid: child.pid!,
+    hasExited: () => exited,
+    stderr: () => stderr,
     capabilities: init.capabilities,
     statuses,
     diagnostics: (uri, ok, what) =>

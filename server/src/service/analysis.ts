@@ -107,12 +107,23 @@ function fateOf(
   return problems.some(dropsAssignment) ? 'invalid-value' : 'applied';
 }
 
-export function analyzeUnit(
-  unit: UnitFile,
-  context: UnitContext,
-  catalog: DirectiveCatalog,
-  systemdVersion: number,
-): UnitAnalysis {
+/**
+ * One analysis per parsed unit, context and target: diagnostics, code actions and the pair checks each ask
+ * for it, and a large unit's analysis is the costly part of all of them. A unit is never changed after
+ * parsing, so the tree itself keys the memo (and lets it go with the tree).
+ */
+const ANALYSES = new WeakMap<UnitFile, { key: string; catalog: DirectiveCatalog; analysis: UnitAnalysis }>();
+
+export function analyzeUnit(unit: UnitFile, context: UnitContext, catalog: DirectiveCatalog, systemdVersion: number): UnitAnalysis {
+  const key = `${context.unitName}\0${context.unitType}\0${context.isDropIn}\0${context.unitDir}\0${context.scope}\0${systemdVersion}`;
+  const memo = ANALYSES.get(unit);
+  if (memo && memo.key === key && memo.catalog === catalog) return memo.analysis;
+  const analysis = computeAnalysis(unit, context, catalog, systemdVersion);
+  ANALYSES.set(unit, { key, catalog, analysis });
+  return analysis;
+}
+
+function computeAnalysis(unit: UnitFile, context: UnitContext, catalog: DirectiveCatalog, systemdVersion: number): UnitAnalysis {
   const sectionRead = unit.sections.map((s) => sectionIsRead(s.name, context, catalog));
   const entries: AnalyzedEntry[] = [];
   const applied = new Map<string, AppliedSection>();

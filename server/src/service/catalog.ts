@@ -49,6 +49,7 @@ export class DirectiveCatalog {
   private readonly listBySection = new Map<string, readonly DirectiveDef[]>();
   /** Suggestions are costly (edit distance against a whole section) and the same typo tends to repeat. */
   private readonly suggestionCache = new Map<string, string[]>();
+  private readonly lowerKeysBySection = new Map<string, ReadonlyArray<{ name: string; lower: string }>>();
 
   constructor(readonly data: Catalog) {
     for (const def of data.directives) {
@@ -97,18 +98,30 @@ export class DirectiveCatalog {
   suggest(section: string, name: string, max = 3): string[] {
     const cacheKey = `${section}\0${name}\0${max}`;
     let cached = this.suggestionCache.get(cacheKey);
-    if (!cached) this.suggestionCache.set(cacheKey, (cached = this.computeSuggestions(section, name, max)));
+    if (!cached) {
+      // Bounded: every keystroke of an unknown key is a new name, and the catalog lives as long as the server.
+      if (this.suggestionCache.size >= SUGGESTION_CACHE_MAX) this.suggestionCache.clear();
+      this.suggestionCache.set(cacheKey, (cached = this.computeSuggestions(section, name, max)));
+    }
     return cached;
   }
 
+  /** The section's key names with their lower-case forms, computed once. */
+  private lowerKeys(section: string): ReadonlyArray<{ name: string; lower: string }> {
+    let keys = this.lowerKeysBySection.get(section);
+    if (!keys) this.lowerKeysBySection.set(section, (keys = [...(this.bySection.get(section)?.keys() ?? [])].map((name) => ({ name, lower: name.toLowerCase() }))));
+    return keys;
+  }
+
   private computeSuggestions(section: string, name: string, max: number): string[] {
-    const candidates = [...(this.bySection.get(section)?.keys() ?? [])];
+    const candidates = this.lowerKeys(section);
     const lower = name.toLowerCase();
-    const exactCase = candidates.filter((c) => c.toLowerCase() === lower);
+    const exactCase = candidates.filter((c) => c.lower === lower).map((c) => c.name);
     if (exactCase.length) return exactCase;
     const limit = Math.max(2, Math.floor(name.length / 3));
     return candidates
-      .map((c) => ({ c, d: editDistance(lower, c.toLowerCase(), limit) }))
+      .filter((c) => Math.abs(c.lower.length - lower.length) <= limit)
+      .map(({ name: c, lower: l }) => ({ c, d: editDistance(lower, l, limit) }))
       .filter((x) => x.d <= limit)
       .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
       .slice(0, max)
@@ -116,27 +129,33 @@ export class DirectiveCatalog {
   }
 }
 
+/** How many suggestion lists a catalog keeps before it starts over. */
+const SUGGESTION_CACHE_MAX = 4096;
+
 /** Optimal-string-alignment distance (transpositions count as one edit), cut off above `limit`. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push(new Array<number>(b.length + 1).fill(0));
-    rows[i][0] = i;
-  }
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  // Three rolling rows (the transposition looks two rows back) instead of a whole matrix.
+  const width = b.length + 1;
+  let before = new Uint32Array(width);
+  let previous = new Uint32Array(width);
+  let current = new Uint32Array(width);
+  for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let rowMin = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
-      rows[i][j] = v;
-      rowMin = Math.min(rowMin, v);
+    current[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j < width; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, before[j - 2] + 1);
+      current[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return rows[a.length][b.length];
+  return previous[width - 1];
 }
 
 let shared: DirectiveCatalog | undefined;

@@ -20,7 +20,7 @@ import { booleanReplacement, modeReplacement } from './codeActionsConvert';
 import type { DiagnosticCode } from './diagnostics/codes';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { FeatureContext } from './featureContext';
-import { entriesOf, lineOfOffset, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
+import { entryAtOffset, lineOfOffset, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { parseBoolean } from './values';
 import { pathStartsWith } from './values/paths';
 
@@ -396,10 +396,7 @@ function insert(env: Env, offset: number, newText: string): TextEdit {
 
 /** The assignment (in a section) that covers a document offset. */
 function entryAt(env: Env, offset: number): Located | undefined {
-  for (const found of entriesOf(env.unit)) {
-    if (found.entry.span.start <= offset && offset <= found.entry.span.end) return found;
-  }
-  return undefined;
+  return entryAtOffset(env.unit, offset);
 }
 
 function lineStartOf(unit: UnitFile, offset: number): number {

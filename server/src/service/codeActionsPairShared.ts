@@ -5,7 +5,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EditTarget } from './editText';
 import type { FeatureContext } from './featureContext';
-import { entriesOf, type Entry, type Section, type Span, type UnitFile } from './parser';
+import { entryAtOffset, type Entry, type Section, type Span, type UnitFile } from './parser';
 
 export interface PairFixEnv {
   document: TextDocument;
@@ -19,10 +19,8 @@ export function spanOf(env: PairFixEnv, d: Diagnostic): Span {
 }
 
 export function located(env: PairFixEnv, span: Span): { section: Section; entry: Entry } | undefined {
-  for (const found of entriesOf(env.unit)) {
-    if (found.entry.span.start === span.start && found.entry.span.end === span.end) return found;
-  }
-  return undefined;
+  const found = entryAtOffset(env.unit, span.start);
+  return found && found.entry.span.start === span.start && found.entry.span.end === span.end ? found : undefined;
 }
 
 export function quickFix(title: string, diagnostics: Diagnostic[], edit: WorkspaceEdit, preferred = false): CodeAction {

@@ -15,14 +15,31 @@ import { valueItems } from './completionValues';
 import { directiveAt } from './catalog';
 
 export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext): CompletionList {
-  const toRange = (r: OffsetRange): Range => ({ start: document.positionAt(r.start), end: document.positionAt(r.end) });
   const offset = document.offsetAt(position);
+  const line = cursorLine(document, offset);
+  // A completion edit must stay on the cursor's line (LSP) and contain the cursor: a key or value continued
+  // with a backslash spans lines, so only the part on this line is replaced.
+  const toRange = (r: OffsetRange): Range => {
+    const start = Math.min(Math.max(r.start, line.start), offset);
+    // Cut at the line's end, and before the backslash that continues it, so the continuation stays.
+    const lineEnd = r.end > line.end && document.getText().charCodeAt(line.end - 1) === 92 ? line.end - 1 : line.end;
+    const end = Math.max(Math.min(r.end, lineEnd), offset);
+    return { start: document.positionAt(start), end: document.positionAt(end) };
+  };
   const cursor = locateCursor(unit, offset);
   const typed = cursor.kind === 'key' ? unit.text.slice(cursor.replace.start, Math.max(cursor.replace.start, offset)) : '';
   // A [Socket] section knows some 300 keys: sending only those that can still match what is typed keeps
   // the answer small and fast. The list is then incomplete, so the editor asks again as the word changes
   // (including after a backspace, which could bring back keys left out here).
   return { isIncomplete: typed !== '', items: itemsFor(cursor, unit, ctx, toRange, typed) };
+}
+
+/** The cursor's line as the editor counts lines (LF, CRLF or CR), line break excluded. */
+function cursorLine(document: TextDocument, offset: number): OffsetRange {
+  const { line } = document.positionAt(offset);
+  const start = document.offsetAt({ line, character: 0 });
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return { start, end: start + text.replace(/\r?\n$|\r$/, '').length };
 }
 
 function itemsFor(

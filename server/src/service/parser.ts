@@ -64,7 +64,22 @@ export type ParseProblemKind =
   | 'missing-key'
   | 'assignment-outside-section'
   | 'invalid-section-header'
-  | 'invalid-utf8';
+  | 'invalid-utf8'
+  | 'line-too-long';
+
+/** Problems after which systemd reads no further line of the file, and refuses the unit. */
+export const STOPS_READING: ReadonlySet<ParseProblemKind> = new Set(['invalid-section-header', 'invalid-utf8', 'line-too-long']);
+
+/** Whether systemd refuses the file at a line it cannot read (nothing after it is parsed). */
+export function stopsReading(unit: UnitFile): boolean {
+  return unit.problems.some((p) => STOPS_READING.has(p.kind));
+}
+
+/**
+ * read_line() in config_parse() takes lines shorter than LONG_LINE_MAX (1 MiB) bytes, without the line break;
+ * a longer one (a comment too) fails the whole file with ENOBUFS. Measured with systemd-analyze verify.
+ */
+export const LONG_LINE_MAX_BYTES = 1024 * 1024;
 
 export interface ParseProblem {
   kind: ParseProblemKind;
@@ -136,9 +151,44 @@ function docOffsetOf(logical: LogicalLine, i: number): number {
   return last.docOffset + last.length;
 }
 
-function appendPiece(logical: LogicalLine, text: string, from: number, to: number): void {
-  logical.pieces.push({ valueOffset: logical.chars.length, docOffset: from, length: to - from });
-  logical.chars += text.slice(from, to);
+/**
+ * Adds a physical line's characters to a logical line being assembled. A continued line's backslash becomes
+ * a space. The characters are kept as parts and joined once (finishLogical): growing one string and cutting
+ * its last character per line made a long continued value quadratic.
+ */
+function appendPiece(logical: PendingLine, text: string, from: number, to: number, continues: boolean): void {
+  logical.pieces.push({ valueOffset: logical.length, docOffset: from, length: to - from });
+  logical.parts.push(continues ? text.slice(from, to - 1) + ' ' : text.slice(from, to));
+  logical.length += to - from;
+}
+
+interface PendingLine extends LogicalLine {
+  parts: string[];
+  length: number;
+}
+
+function finishLogical(pending: PendingLine): LogicalLine {
+  return { chars: pending.parts.join(''), pieces: pending.pieces, firstLine: pending.firstLine };
+}
+
+/** UTF-8 length of text[from, to) (no decoding: lone surrogates count as three bytes, as U+FFFD would). */
+function utf8Length(text: string, from: number, to: number): number {
+  let bytes = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Whether a physical line is too long for systemd (a UTF-16 unit is at most 3 bytes: count only when it could be). */
+function tooLong(text: string, from: number, to: number): boolean {
+  return (to - from) * 3 >= LONG_LINE_MAX_BYTES && utf8Length(text, from, to) >= LONG_LINE_MAX_BYTES;
 }
 
 /** Index of the first line terminator (LF, CR or NUL) at or after `from`, or text.length. */
@@ -157,12 +207,26 @@ const SINGLE_LINE: LogicalLine = { chars: '', pieces: [SINGLE_PIECE], firstLine:
 export function parseUnit(text: string): UnitFile {
   const unit: UnitFile = { text, sections: [], orphanEntries: [], problems: [], comments: [], lineStarts: [] };
   let bomSeen = false;
-  let pending: LogicalLine | undefined;
+  let pending: PendingLine | undefined;
+  let stopped = false;
   // Same line splitting as splitPhysicalLines(), without materialising the lines (this loop is hot).
   for (let start = 0, lineNo = 0; start < text.length; lineNo++) {
     const end = lineEndFrom(text, start);
     unit.lineStarts.push(start);
     const next = end < text.length && text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    if (stopped) {
+      start = next;
+      continue;
+    }
+    if (tooLong(text, start, end)) {
+      // systemd gives up on the file here: what was assembled before is all it parsed.
+      if (pending) handleLogicalLine(unit, finishLogical(pending));
+      pending = undefined;
+      unit.problems.push({ kind: 'line-too-long', span: { start, end }, text: '' });
+      stopped = true;
+      start = next;
+      continue;
+    }
     const first = skipBlanks(text, start, end);
     if (first < end && (text[first] === '#' || text[first] === ';')) {
       unit.comments.push({ span: { start: first, end }, text: text.slice(first, end) });
@@ -185,18 +249,14 @@ export function parseUnit(text: string): UnitFile {
       handleLogicalLine(unit, SINGLE_LINE);
       continue;
     }
-    pending ??= { chars: '', pieces: [], firstLine: lineNo };
-    appendPiece(pending, text, contentStart, end);
-    // The previous piece ended in the space that replaced a backslash, so the escape scan can restart here.
-    if (continues) {
-      pending.chars = pending.chars.slice(0, -1) + ' ';
-      continue;
-    }
-    handleLogicalLine(unit, pending);
+    pending ??= { chars: '', pieces: [], firstLine: lineNo, parts: [], length: 0 };
+    appendPiece(pending, text, contentStart, end, continues);
+    if (continues) continue;
+    handleLogicalLine(unit, finishLogical(pending));
     pending = undefined;
   }
   // A file that ends inside a continuation: config_parse() still parses what it has collected.
-  if (pending) handleLogicalLine(unit, pending);
+  if (pending) handleLogicalLine(unit, finishLogical(pending));
   return unit;
 }
 
@@ -335,6 +395,36 @@ export function valueRangeToSpan(entry: Entry, start: number, end: number): Span
 /** All entries in document order with their section (orphans excluded). */
 export function* entriesOf(unit: UnitFile): Generator<{ section: Section; entry: Entry }> {
   for (const section of unit.sections) for (const entry of section.entries) yield { section, entry };
+}
+
+/** Every entry of the sections in document order, built once per parsed unit (a unit is never changed). */
+const ENTRY_INDEX = new WeakMap<UnitFile, Array<{ section: Section; entry: Entry }>>();
+
+function entryIndex(unit: UnitFile): Array<{ section: Section; entry: Entry }> {
+  let index = ENTRY_INDEX.get(unit);
+  if (!index) ENTRY_INDEX.set(unit, (index = [...entriesOf(unit)]));
+  return index;
+}
+
+/**
+ * The entry (in a section) whose span holds `offset`, ends included: a binary search, so a feature that
+ * looks up one entry per diagnostic stays linear in the diagnostics.
+ */
+export function entryAtOffset(unit: UnitFile, offset: number): { section: Section; entry: Entry } | undefined {
+  const index = entryIndex(unit);
+  let lo = 0;
+  let hi = index.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (index[mid].entry.span.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  // Spans touch when one entry ends where the next starts; the earlier one wins, as a forward scan would.
+  if (found > 0 && index[found - 1].entry.span.end >= offset) return index[found - 1];
+  return found >= 0 && offset <= index[found].entry.span.end ? index[found] : undefined;
 }
 
 /** 0-based line (as systemd counts lines) of a document offset. */

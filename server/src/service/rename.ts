@@ -113,7 +113,12 @@ export function prepareUnitRename(
 ): { range: Range; placeholder: string } | null {
   const target = renameTarget(document, unit, position, files, catalog);
   if (!target) return null;
-  return { range: rangeOf(document, target.span), placeholder: document.getText().slice(target.span.start, target.span.end) };
+  const placeholder = document.getText().slice(target.span.start, target.span.end);
+  // The range must hold the cursor (LSP). Through an instance only the prefix is the user's to change; with
+  // the cursor elsewhere in the name the whole name is the range, and the prefix stays what is typed over.
+  const offset = document.offsetAt(position);
+  const span = target.span.start <= offset && offset <= target.span.end ? target.span : target.occurrence.span;
+  return { range: rangeOf(document, span), placeholder };
 }
 
 export function doUnitRename(

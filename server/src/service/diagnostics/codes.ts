@@ -24,6 +24,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'A line that is not valid UTF-8; systemd stops reading the file and refuses the unit.',
   },
+  'line-too-long': {
+    severity: 'error',
+    summary: 'A line of 1 MiB or more (comments too); systemd cannot read it and refuses the unit.',
+  },
   'missing-equals': {
     severity: 'warning',
     summary: 'A line in a section without `=`; systemd ignores it.',

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeUnit } from '../analysis';
-import { parseUnit } from '../parser';
+import { parseUnit, STOPS_READING } from '../parser';
 import { unitTypeOfName } from '../unitContext';
 import { fragmentNames } from '../unitNames';
 import { defaultSeverity, type Severity } from './codes';
@@ -50,14 +50,12 @@ export function collectFindings(input: CheckInput): Finding[] {
   return afterStop(input, CHECKS.flatMap((check) => check(analysis, withSiblings)));
 }
 
-/** Problems that make systemd stop reading the file: nothing after them is ever parsed. */
-const STOPS_READING = new Set(['invalid-section-header', 'invalid-utf8']);
 
 /** Drops findings about lines systemd never reads (after an invalid section header or UTF-8 line). */
 function afterStop(input: CheckInput, findings: Finding[]): Finding[] {
   const stop = input.unit.problems.find((p) => STOPS_READING.has(p.kind));
   if (!stop) return findings;
-  return findings.filter((f) => f.span.start <= stop.span.start || STOPS_READING.has(f.code));
+  return findings.filter((f) => f.span.start <= stop.span.start || (STOPS_READING as ReadonlySet<string>).has(f.code));
 }
 
 /** The checks of a unit on its own (no partners): what a sibling is linted with, one level deep. */

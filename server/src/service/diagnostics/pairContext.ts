@@ -1,5 +1,6 @@
 /** What the pair checks share: the view environment of a check run and the unit being checked as a whole. */
 import type { UnitAnalysis } from '../analysis';
+import { stopsReading } from '../parser';
 import { currentView, type UnitView, type ViewEntry, type ViewEnv } from '../unitView';
 import type { CheckInput } from './types';
 
@@ -19,5 +20,5 @@ export function inCurrent(v: ViewEntry | undefined): v is ViewEntry {
 
 /** A file that systemd stops reading (bad header, bad UTF-8) is refused anyway: pair checks stay quiet. */
 export function unreadable(analysis: UnitAnalysis): boolean {
-  return analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8');
+  return stopsReading(analysis.unit);
 }

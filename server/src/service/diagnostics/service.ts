@@ -4,7 +4,7 @@
  * infers when Type= is not given (service_add_extras()).
  */
 import type { UnitAnalysis } from '../analysis';
-import type { Span } from '../parser';
+import { stopsReading, type Span } from '../parser';
 import { parseBoolean } from '../values';
 import { viewList, viewValue, type UnitView } from '../unitView';
 import { inCurrent, selfView } from './pairContext';
@@ -31,7 +31,7 @@ function sectionSpan(analysis: UnitAnalysis): Span {
 export const checkService: Check = (analysis, input) => {
   const { context } = analysis;
   if (context.unitType !== 'service' || context.isDropIn) return [];
-  if (analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8')) return [];
+  if (stopsReading(analysis.unit)) return [];
   const view = selfView(analysis, input);
   if (!view) return [];
   const start = viewList(view, 'Service', (v) => v.e.entry.key === 'ExecStart');

@@ -4,7 +4,7 @@
  * Listen lines are already dropped, empty assignments already reset the list.
  */
 import { afterResets, appliedIn, lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
-import { firstLineSpan, type Span } from '../parser';
+import { firstLineSpan, stopsReading, type Span } from '../parser';
 import { unitPrefix, withSuffix } from '../unitContext';
 import { parseListenAddress, type ListenParse } from '../values/listen';
 import { parseBoolean } from '../values';
@@ -151,7 +151,7 @@ export const checkSocket: Check = (analysis, input) => {
   const { context } = analysis;
   // A drop-in only adds to a unit: the whole-unit rules apply to the unit, not to the fragment.
   if (context.unitType !== 'socket' || context.isDropIn) return [];
-  if (analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8')) return [];
+  if (stopsReading(analysis.unit)) return [];
   const ports = effectivePorts(analysis, input.settings.systemdVersion);
   const accept = boolSetting(analysis, 'Accept', false);
   const refusals = [

@@ -8,6 +8,7 @@ import type { DiagnosticCode } from './codes';
 const PARSE_PROBLEM_CODES: Record<ParseProblemKind, DiagnosticCode> = {
   'invalid-section-header': 'invalid-section-header',
   'invalid-utf8': 'invalid-utf8',
+  'line-too-long': 'line-too-long',
   'missing-equals': 'missing-equals',
   'missing-key': 'missing-key',
   'assignment-outside-section': 'assignment-outside-section',
@@ -19,6 +20,8 @@ function parseProblemMessage(kind: ParseProblemKind, text: string): string {
       return `Invalid section header '${text}': systemd stops reading the file here and refuses the unit.`;
     case 'invalid-utf8':
       return 'This line is not valid UTF-8: systemd stops reading the file here and refuses the unit.';
+    case 'line-too-long':
+      return 'This line is 1 MiB or longer: systemd cannot read it, stops at this line and refuses the unit.';
     case 'missing-equals':
       return `Missing '=': systemd ignores the line '${text}'.`;
     case 'missing-key':

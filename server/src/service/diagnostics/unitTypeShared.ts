@@ -1,6 +1,6 @@
 /** Small helpers the per-type refusal checks (timer, path, mount, automount, swap, slice) share. */
 import { lastApplied, type AnalyzedEntry, type UnitAnalysis } from '../analysis';
-import { firstLineSpan, type Span } from '../parser';
+import { firstLineSpan, stopsReading, type Span } from '../parser';
 
 /** The header of the type's own section (where a whole-unit refusal is shown), else the first line. */
 export function typeSectionSpan(analysis: UnitAnalysis, section: string): Span {
@@ -21,5 +21,5 @@ export function lastSet(analysis: UnitAnalysis, section: string, key: string): A
 export function wholeUnitCheckable(analysis: UnitAnalysis, type: string): boolean {
   const { context } = analysis;
   if (context.unitType !== type || context.isDropIn) return false;
-  return !analysis.unit.problems.some((p) => p.kind === 'invalid-section-header' || p.kind === 'invalid-utf8');
+  return !stopsReading(analysis.unit);
 }

@@ -1,0 +1,149 @@
+/**
+ * The server keeps to the protocol whatever a client sends (issue 13): edits that reach outside the
+ * document, a version sent twice, malformed params, cancellation, and answers whose ranges the spec
+ * constrains. Each case failed before the fix it names. Over stdio, against the bundled server.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionList, DocumentSymbol, Range } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { startLspServer, type LspSession } from './helpers/lspServer';
+import { updateSafely } from '../server/src/service/textSync';
+
+const within = (r: Range, lines: number) =>
+  r.start.line >= 0 && r.end.line < lines && Number.isInteger(r.start.character) && Number.isInteger(r.end.character);
+
+async function withServer(run: (s: LspSession) => Promise<void>): Promise<void> {
+  const server = await startLspServer({ systemdVersion: 252 });
+  try {
+    await run(server);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+}
+
+test('an edit whose range starts past the last line is clamped: symbols and diagnostics stay inside the text', async () => {
+  await withServer(async (server) => {
+    const uri = 'file:///nonexistent/oob.service';
+    await server.open(uri, '[Service]\nExecStart=/bin/true\nTimeoutSec=30s\n');
+    await server.diagnosticsFor(uri, 1);
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 24, character: 0 }, end: { line: 27, character: 0 } }, text: 'Bogus=1\nRestart=sometimes\nNice=5\n' }],
+    });
+    const published = await server.diagnosticsFor(uri, 2);
+    // Three lines replaced by three (the library then writes its line table by index, past its end): clamped
+    // to the end, the insertion is appended, six lines of text and the empty one after the last break.
+    const lines = 7;
+    assert.ok(published.diagnostics.length >= 2, JSON.stringify(published.diagnostics));
+    for (const d of published.diagnostics) assert.ok(within(d.range, lines), `diagnostic outside the document: ${JSON.stringify(d.range)}`);
+    assert.deepEqual(published.diagnostics.map((d) => d.range.start.line).sort(), [3, 4]);
+    const symbols = (await server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+    assert.equal(symbols[0].name, 'Service');
+    assert.deepEqual(symbols[0].children?.map((c) => c.name), ['ExecStart', 'TimeoutSec', 'Bogus', 'Restart', 'Nice']);
+  });
+});
+
+test('updateSafely: reversed, negative and non-numeric ranges are clamped; a change without text is dropped', () => {
+  const doc = TextDocument.create('file:///x.service', 'systemd-unit-file', 1, 'ab\ncd\n');
+  const r = updateSafely(
+    doc,
+    [
+      { range: { start: { line: 1, character: 9 }, end: { line: 0, character: 1 } }, text: 'X' },
+      { range: { start: { line: -3, character: null }, end: { line: 0, character: 0 } }, text: '>' },
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    ],
+    2,
+  );
+  assert.equal(r.document.getText(), '>aX\n');
+  assert.equal(r.clamped, 2);
+  assert.equal(r.dropped, 1);
+  assert.equal(r.document.version, 2);
+});
+
+test('the same version sent twice with other text: the server follows the text, not the version', async () => {
+  await withServer(async (server) => {
+    const uri = 'file:///nonexistent/twice.service';
+    await server.open(uri, '[Service]\nExecStart=/bin/true\nBogus=1\n');
+    assert.deepEqual((await server.diagnosticsFor(uri, 1)).diagnostics.map((d) => d.code), ['unknown-directive']);
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 1 },
+      contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }],
+    });
+    await server.diagnostics(uri, (p) => p.diagnostics.length === 0, 'no diagnostic once Bogus= is deleted');
+    const symbols = (await server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols[0].children?.map((c) => c.name), ['ExecStart']);
+  });
+});
+
+test('malformed params: InvalidParams with a sentence, not an internal error with a TypeError', async () => {
+  await withServer(async (server) => {
+    const uri = 'file:///nonexistent/m.socket';
+    await server.open(uri, '[Socket]\nListenStream=80\n');
+    const cases: Array<[string, unknown]> = [
+      ['textDocument/hover', { textDocument: null, position: { line: 0, character: 0 } }],
+      ['textDocument/completion', { textDocument: { uri } }],
+      ['textDocument/definition', { textDocument: { uri }, position: { line: 'x', character: 0 } }],
+      ['textDocument/codeAction', { textDocument: { uri }, context: { diagnostics: [] } }],
+      ['textDocument/documentSymbol', {}],
+      ['textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 3 } }],
+    ];
+    for (const [method, params] of cases) {
+      await assert.rejects(server.connection.sendRequest(method, params), (e: { code?: number; message?: string }) => {
+        assert.equal(e.code, -32602, `${method}: ${e.message}`);
+        assert.doesNotMatch(e.message ?? '', /TypeError|Cannot read|undefined/, method);
+        return true;
+      });
+    }
+    // A position past the end is not an error: it is read as the end of the document.
+    assert.equal(await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 99, character: 99 } }), null);
+  });
+});
+
+test('completion after a line continued with a backslash: the edit stays on the cursor line and holds the cursor', async () => {
+  await withServer(async (server) => {
+    const uri = 'file:///nonexistent/cont.service';
+    await server.open(uri, '[Unit]\nDefaultDepen\\\r\nConditionVirtualization=!lxc\n');
+    const list = (await server.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 9 } })) as CompletionList;
+    assert.ok(list.items.some((i) => i.label === 'DefaultDependencies'), JSON.stringify(list.items.map((i) => i.label)));
+    for (const item of list.items) {
+      const edit = item.textEdit as { range?: Range } | undefined;
+      if (!edit?.range) continue;
+      assert.equal(edit.range.start.line, edit.range.end.line, `${item.label}: ${JSON.stringify(edit.range)}`);
+      assert.ok(edit.range.start.character <= 9 && 9 <= edit.range.end.character, `${item.label}: ${JSON.stringify(edit.range)}`);
+    }
+  });
+});
+
+test('prepareRename through an instance with the cursor after the prefix: the range holds the cursor', async () => {
+  const server = await startLspServer({ systemdVersion: 252 }, { clientCapabilities: { textDocument: { rename: { prepareSupport: true } } } });
+  try {
+    const uri = 'file:///nonexistent/kresd.socket';
+    await server.open(uri, '[Socket]\nListenStream=53\nService=kresd@%i.service\n');
+    const r = (await server.connection.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 2, character: 16 } })) as { range: Range } | null;
+    if (r) assert.ok(r.range.start.character <= 16 && 16 <= r.range.end.character, JSON.stringify(r));
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+test('a cancelled code-action request is answered RequestCancelled', async () => {
+  await withServer(async (server) => {
+    const uri = 'file:///nonexistent/c.socket';
+    const text = '[Socket]\n' + Array.from({ length: 2000 }, (_, i) => `ListenStream=/var/run/s${i}.sock # c\nBacklog=x${i}`).join('\n') + '\n';
+    await server.open(uri, text);
+    await server.diagnosticsFor(uri, 1);
+    const whole = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2001, character: 0 } }, context: { diagnostics: [] } };
+    // The server is busy with a first request while the second one and its cancellation arrive, so the
+    // outcome does not depend on how fast this machine is.
+    const busy = server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    const source = new CancellationTokenSource();
+    const request = server.connection.sendRequest('textDocument/codeAction', whole, source.token);
+    source.cancel();
+    await assert.rejects(request, (e: { code?: number }) => e.code === -32800);
+    assert.ok(Array.isArray(await busy));
+    // Not cancelled: answered in full.
+    assert.ok(((await server.connection.sendRequest('textDocument/codeAction', whole)) as unknown[]).length > 1000);
+  });
+});
