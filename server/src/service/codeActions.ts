@@ -27,6 +27,9 @@ import { pathStartsWith } from './values/paths';
 /** The kinds doCodeActions() returns (for the server's codeActionProvider capability). */
 export const CODE_ACTION_KINDS: readonly string[] = [CodeActionKind.QuickFix, CodeActionKind.Refactor];
 
+/** How many diagnostics in the requested range get fixes of their own in one answer. */
+export const MAX_DIAGNOSTICS_FIXED = 500;
+
 /** What the placeholder Listen line says when a socket unit has none. */
 export const LISTEN_SKELETON = 'ListenStream=8080';
 
@@ -61,10 +64,15 @@ export function doCodeActions(
   const lo = document.offsetAt(range.start);
   const hi = document.offsetAt(range.end);
   const ours = diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code !== undefined);
-  const here = ours.filter((d) => {
-    const span = spanOf(env, d);
-    return span.start <= hi && lo <= span.end;
-  });
+  // A range over a whole large unit touches thousands of diagnostics; no menu shows that many fixes, and
+  // building and sending them all kept the server from answering anything else. The fix-all actions below
+  // still cover every diagnostic of their kind.
+  const here = ours
+    .filter((d) => {
+      const span = spanOf(env, d);
+      return span.start <= hi && lo <= span.end;
+    })
+    .slice(0, MAX_DIAGNOSTICS_FIXED);
 
   const actions: CodeAction[] = [];
   const acceptGroups = new Map<string, Diagnostic[]>();
