@@ -81,10 +81,10 @@ export function doCodeActions(
         actions.push(...single(env, d, 'Move the comment to its own line', moveCommentEdits(env, d), true));
         break;
       case 'overridden-directive':
-      case 'fdname-per-socket':
-        // fdname-per-socket: the real cure, one .socket unit per name, is in codeActionsSplit.ts.
-        actions.push(...single(env, d, 'Remove the overridden line', removeEntryEdits(env, d), code === 'overridden-directive'));
+        actions.push(...overriddenFixes(env, d));
         break;
+      // fdname-per-socket gets no removal here: deleting the lost name makes the warning go away while every
+      // socket still carries the last name. Its only fix splits the unit (codeActionsSplit.ts).
       case 'legacy-path':
         actions.push(...single(env, d, 'Replace /var/run/ with /run/', legacyPathEdits(env, d), true));
         break;
@@ -235,6 +235,17 @@ function moveCommentEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {
 
 // ---------------------------------------------------------------------------------------------------
 // Overridden assignments
+
+/**
+ * Removing the earlier of two assignments is honest only when the author merely repeated the setting. In a
+ * [Socket] section with several sockets, a value written between Listen*= lines was meant for the socket
+ * above it (the fdname-per-socket mistake with another key): deleting it hides that every socket gets the
+ * last value, so no removal is offered; the message says what systemd does.
+ */
+function overriddenFixes(env: Env, d: Diagnostic): CodeAction[] {
+  if ((d.data as { perSocket?: unknown } | undefined)?.perSocket === true) return [];
+  return single(env, d, 'Remove the overridden line', removeEntryEdits(env, d), true);
+}
 
 /** Deletes the whole assignment: its first line to its last (continuation lines too) and the line break. */
 function removeEntryEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {

@@ -104,11 +104,11 @@ export const DIAGNOSTIC_CODES = {
   },
   'overridden-directive': {
     severity: 'warning',
-    summary: 'A single-value directive set again later in the same file; only the last assignment counts.',
+    summary: 'A single-value directive set again later in the same file; only the last assignment counts. Its fix removes the earlier line, except in a `[Socket]` with several sockets where a `Listen*=` line sits between the two: the value was meant for one socket, and deleting it would hide that all sockets get the last one.',
   },
   'fdname-per-socket': {
     severity: 'warning',
-    summary: '`FileDescriptorName=` given several times in one unit with several sockets: it names all sockets of the unit, so only the last name survives. Use one .socket unit per name.',
+    summary: '`FileDescriptorName=` given several times in one unit with several sockets: it names all sockets of the unit, so only the last name survives. Use one .socket unit per name (the quick fix splits the unit; no fix just deletes the lost names).',
   },
   'list-reset': {
     severity: 'information',
