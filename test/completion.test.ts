@@ -11,6 +11,7 @@ import type { FeatureContext } from '../server/src/service/featureContext';
 import { parseUnit } from '../server/src/service/parser';
 import { unitContextFromUri } from '../server/src/service/unitContext';
 import { SPECIFIER_DESCRIPTIONS, parseListenAddress } from '../server/src/service/values';
+import { booleanExtras } from '../server/src/service/enumBooleans';
 import { applyCompletion, withCursor, type Marked } from './helpers/cursor';
 
 const SOCKET_URI = 'file:///proj/web.socket';
@@ -235,6 +236,28 @@ test('enums: BindIPv6Only= takes its words and, being exact-or-boolean, yes/no',
   const c = complete('[Socket]\nBindIPv6Only=ipv|');
   assert.deepEqual(c.labels, ['default', 'both', 'ipv6-only', 'yes', 'no']);
   assert.equal(c.apply('ipv6-only'), '[Socket]\nBindIPv6Only=ipv6-only');
+});
+
+test('enums with booleans: yes/no say which word they stand for (BindIPv6Only=yes is ipv6-only, no is both)', () => {
+  const c = complete('[Socket]\nBindIPv6Only=|');
+  assert.equal(c.item('yes').detail, 'boolean: same as ipv6-only');
+  assert.equal(c.item('no').detail, 'boolean: same as both');
+  assert.match(JSON.stringify(c.item('yes').documentation), /BindIPv6Only=ipv6-only/);
+  // The same mechanism for every such parser: PrivateUsers=yes is self, PrivateTmp=yes is connected.
+  assert.equal(complete('[Service]\nPrivateUsers=|', { uri: SERVICE_URI, systemdVersion: 262 }).item('yes').detail, 'boolean: same as self');
+  assert.equal(complete('[Service]\nPrivateTmp=|', { uri: SERVICE_URI, systemdVersion: 262 }).item('yes').detail, 'boolean: same as connected');
+});
+
+test('every enum directive that takes booleans beside a table without yes/no knows what they mean (all versions)', () => {
+  const missing: string[] = [];
+  for (const def of defaultCatalog().data.directives) {
+    for (const shape of [def, ...(def.history ?? [])]) {
+      if (shape.enumMatch !== 'exact-or-boolean') continue;
+      const extras = booleanExtras(shape);
+      if (extras.some((x) => !x.means)) missing.push(`${def.section}.${def.name} (${shape.parser})`);
+    }
+  }
+  assert.deepEqual(missing, []);
 });
 
 test('enums: StandardOutput=file needs a path, inserted as a snippet', () => {

@@ -360,3 +360,13 @@ test('every code is documented in the README table', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   for (const code of Object.keys(DIAGNOSTIC_CODES)) assert.match(readme, new RegExp(`\\| \`${code}\` \\|`), code);
 });
+
+test('BindIPv6Only= empty or invalid: the message names all five words and what yes and no mean', () => {
+  for (const value of ['', 'sometimes']) {
+    const found = diagnose(S(`ListenStream=80\nBindIPv6Only=${value}`)).filter((d) => d.code === 'invalid-value');
+    assert.equal(found.length, 1, value);
+    const message = found[0].message;
+    for (const word of ['default', 'both', 'ipv6-only']) assert.ok(message.includes(word), `${word} in: ${message}`);
+    assert.ok(message.includes('yes (= ipv6-only)') && message.includes('no (= both)'), message);
+  }
+});

@@ -17,6 +17,7 @@ import type { ListenOk } from './values/listen';
 import { specifierFlavorOfParser, unitNameSpecifierValue, type SpecifierFlavor } from './values/specifiers';
 import { parserAt } from './analysis';
 import { directiveAt } from './catalog';
+import { booleanExtras, booleanMeaning } from './enumBooleans';
 
 const MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 
@@ -163,7 +164,7 @@ function keyHover(document: TextDocument, section: Section, entry: Entry, ctx: F
     const at = directiveAt(target, ctx.systemdVersion);
     const words = at.enumValues;
     if (words?.length) {
-      const orBool = at.enumMatch === 'exact-or-boolean' ? ', or a boolean' : '';
+      const orBool = booleanNote(at);
       lines.push(`${type ? '  \n' : ''}**Values:** ${words.map(code).join(' · ')}${orBool}`);
     }
   }
@@ -539,12 +540,23 @@ const ENUM_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
 };
 
-/** How the boolean words map onto the enum of directives that accept both. */
-const BOOLEAN_ALIASES: Readonly<Record<string, readonly [string, string]>> = {
-  BindIPv6Only: ['ipv6-only', 'both'],
-  DeferTrigger: ['yes', 'no'],
-  Timestamping: ['ns', 'off'],
-};
+/** Timestamping= (config_parse_socket_timestamping) is no table-with-booleans but takes them too. */
+const TIMESTAMPING_BOOLEANS: readonly [string, string] = ['ns', 'off'];
+
+/** What yes/no stand for in this directive, [yes, no]; from enumBooleans.ts where the catalog knows. */
+function booleanAliases(key: string, def: DirectiveDef): readonly [string, string] | undefined {
+  if (key === 'Timestamping') return TIMESTAMPING_BOOLEANS;
+  const m = booleanMeaning(def);
+  return m ? [m.yes, m.no] : undefined;
+}
+
+/** ", or a boolean (yes = ipv6-only, no = both)" after the list of words, for directives that take booleans. */
+function booleanNote(def: DirectiveDef): string {
+  if (def.enumMatch !== 'exact-or-boolean') return '';
+  const extras = booleanExtras(def).filter((x) => x.means);
+  const meanings = extras.length ? ` (${extras.map((x) => `${code(x.word)} = ${code(x.means!)}`).join(', ')})` : '';
+  return `, or a boolean${meanings}`;
+}
 
 function enumLines(entry: Entry, def: DirectiveDef, words: Readonly<Record<string, string>> | undefined): string[] | undefined {
   const value = entry.value;
@@ -552,7 +564,7 @@ function enumLines(entry: Entry, def: DirectiveDef, words: Readonly<Record<strin
   let via = '';
   if (words && !Object.prototype.hasOwnProperty.call(words, word)) {
     const b = parseBoolean(value);
-    const alias = BOOLEAN_ALIASES[entry.key];
+    const alias = booleanAliases(entry.key, def);
     if (b !== undefined && alias) {
       word = b ? alias[0] : alias[1];
       via = ` (the boolean ${code(value)} means ${code(word)})`;
