@@ -25,6 +25,10 @@ interface Options {
   systemdVersion?: number;
   includeNewer?: boolean;
   workspaceUnits?: string[];
+  /** The character whose typing asked for completion. */
+  trigger?: string;
+  /** The client's command that reopens completion. */
+  suggestCommand?: string;
 }
 
 interface Completed {
@@ -45,8 +49,9 @@ function complete(text: string, options: Options = {}): Completed {
     systemdVersion: options.systemdVersion ?? 252,
     workspaceUnits: options.workspaceUnits ?? WORKSPACE,
     includeNewer: options.includeNewer,
+    suggestCommand: options.suggestCommand,
   };
-  const list = doComplete(marked.document, parseUnit(marked.text), marked.position, ctx);
+  const list = doComplete(marked.document, parseUnit(marked.text), marked.position, ctx, options.trigger);
   const sorted = [...list.items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label));
   const item = (label: string) => {
     const found = list.items.find((i) => i.label === label);
@@ -427,4 +432,36 @@ test('continuation lines: the line after a finished value is a new key', () => {
 test('results are complete lists', () => {
   assert.equal(complete('[Socket]\n|').list.isIncomplete, false);
   assert.equal(complete('[Socket]\n# |').list.isIncomplete, false);
+});
+
+// ---------------------------------------------------------------- typed trigger characters
+
+test('typing "=" after a key opens its value list', () => {
+  assert.deepEqual(complete('[Socket]\nBindIPv6Only=|', { trigger: '=' }).labels, ['default', 'both', 'ipv6-only', 'yes', 'no']);
+  assertOffers(complete('[Socket]\nAccept=|', { trigger: '=' }), ['yes', 'no']);
+  assertOffers(complete('[Socket]\nService=|', { trigger: '=' }), ['web.service']);
+});
+
+test('typing "=" in a comment, a section header or further into a value offers nothing', () => {
+  assert.deepEqual(complete('[Socket]\n# BindIPv6Only=|', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('; Accept=|\n[Socket]\n', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Sock=|\nListenStream=80\n', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Socket]\nListenStream=a=|', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Service]\nEnvironment=A=|', { uri: SERVICE_URI, trigger: '=' }).labels, []);
+  // A space typed on a key line or in a header is no request for keys either.
+  assert.deepEqual(complete('[Socket]\n |', { trigger: ' ' }).labels, []);
+  assert.deepEqual(complete('[Socket |', { trigger: ' ' }).labels, []);
+});
+
+test('accepting a directive name with "=" reopens the list when the directive has values to offer', () => {
+  const command = 'editor.action.triggerSuggest';
+  const c = complete('[Socket]\n|', { suggestCommand: command });
+  assert.equal(c.item('Accept').command?.command, command);
+  assert.equal(c.item('BindIPv6Only').command?.command, command);
+  assert.equal(c.item('ListenStream').command?.command, command);
+  assert.equal(c.item('Service').command?.command, command);
+  assert.equal(c.item('Backlog').command, undefined); // a number: nothing to list
+  // Only with a client that named the command, and not when the "=" is already there.
+  assert.equal(complete('[Socket]\n|').item('Accept').command, undefined);
+  assert.equal(complete('[Socket]\nAcc|=yes', { suggestCommand: command }).item('Accept').command, undefined);
 });

@@ -14,15 +14,35 @@ import { directiveItems, sectionItems } from './completionDirectives';
 import { valueItems } from './completionValues';
 import { directiveAt } from './catalog';
 
-export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext): CompletionList {
+export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext, triggerCharacter?: string): CompletionList {
   const toRange = (r: OffsetRange): Range => ({ start: document.positionAt(r.start), end: document.positionAt(r.end) });
   const offset = document.offsetAt(position);
   const cursor = locateCursor(unit, offset);
+  if (triggerCharacter !== undefined && !triggerFits(triggerCharacter, cursor, unit.text, offset)) return { isIncomplete: false, items: [] };
   const typed = cursor.kind === 'key' ? unit.text.slice(cursor.replace.start, Math.max(cursor.replace.start, offset)) : '';
   // A [Socket] section knows some 300 keys: sending only those that can still match what is typed keeps
   // the answer small and fast. The list is then incomplete, so the editor asks again as the word changes
   // (including after a backspace, which could bring back keys left out here).
   return { isIncomplete: typed !== '', items: itemsFor(cursor, unit, ctx, toRange, typed) };
+}
+
+/**
+ * Typing a trigger character opens the list only where that character starts something to complete: "=" right
+ * after a key (the value list), "%" and " " inside a value (a specifier, the next word of a list), "[" for a
+ * header or an address. An "=" typed inside a header or elsewhere in a value offers nothing (comments never do).
+ */
+function triggerFits(character: string, cursor: CursorContext, text: string, offset: number): boolean {
+  switch (character) {
+    case '=':
+      return cursor.kind === 'value' && text.slice(cursor.entry.keySpan.end, offset).trim() === '=';
+    case '%':
+    case ' ':
+      return cursor.kind === 'value';
+    case '[':
+      return cursor.kind === 'section-header' || cursor.kind === 'value';
+    default:
+      return true;
+  }
 }
 
 function itemsFor(

@@ -186,6 +186,18 @@ function netlinkFamilyItems(req: ValueRequest): CompletionItem[] {
   return withEdits(listenItems('ListenNetlink', { scope: req.ctx.context.scope }), req.toRange(at.word));
 }
 
+/**
+ * Whether valueItems() has anything for an empty value of this directive (the same dispatch, without
+ * building the items): decides whether accepting the directive's name should open the value list.
+ */
+export function offersValues(def: DirectiveDef, ctx: FeatureContext): boolean {
+  const parser = def.parser;
+  if (unitListInfo(def.section, parser) || parser === 'config_parse_socket_listen') return true;
+  if (parser === 'config_parse_fdname') return ctx.context.unitName !== undefined;
+  if (parser === 'config_parse_bool' || parser === 'config_parse_job_mode_isolate' || parser === 'config_parse_tristate') return true;
+  return enumWords(def).length > 0;
+}
+
 function singleValueItems(def: DirectiveDef, parser: string, ctx: FeatureContext): CompletionItem[] {
   switch (parser) {
     case 'config_parse_socket_listen':
