@@ -353,11 +353,31 @@ function listenLines(unit: UnitFile, section: Section, entry: Entry, ctx: Featur
   const parsed = parseListenAddress(entry.key, entry.value, ctx.context.unitName, ctx.systemdVersion);
   if (!parsed.ok) return [`⚠️ ${escapeMarkdown(parsed.message)}`];
   const lines = [describeListen(entry.key, parsed, section)];
+  const family = inet6FamilyLines(parsed, section);
+  if (family.length) lines.push('', ...family);
   if (parsed.legacyPathFrom) lines.push('', `systemd rewrites ${code(parsed.legacyPathFrom)} to ${code(parsed.path ?? '')}; write the /run/ path.`);
   if (parsed.unresolved) lines.push('', 'Contains specifiers that are only expanded on the target system; this is a best guess.');
   const fd = fdPosition(unit, entry, ctx);
   if (fd) lines.push('', fd);
   return lines;
+}
+
+/**
+ * A bare port or [::]:port is an AF_INET6 socket, dual-stack unless BindIPv6Only= says otherwise. Programs
+ * that wrap the fd with a hard-coded AF_INET (Python's socket.fromfd(3, AF_INET, …), copied into many Flask
+ * examples) then read IPv6 socket addresses as IPv4 ones: wrong peers, or errors, with no hint why.
+ */
+function inet6FamilyLines(p: ListenOk, section: Section): string[] {
+  if (p.kind !== 'inet6' || p.host !== '::') return [];
+  const mode = ipv6OnlyMode(section);
+  const peers = mode === 'ipv6-only'
+    ? 'It takes IPv6 clients only (BindIPv6Only=ipv6-only).'
+    : `It is dual-stack: IPv4 clients arrive too, with addresses such as ${code('::ffff:192.0.2.7')}${mode === 'default' ? ' (BindIPv6Only=ipv6-only or the net.ipv6.bindv6only sysctl turns that off)' : ''}.`;
+  return [
+    `**The fd is an IPv6 socket (AF_INET6).** ${peers}`,
+    `A program that wraps it as AF_INET, e.g. Python ${code('socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM)')} (as Flask/werkzeug examples do), gets garbled client addresses. ` +
+      `Wrap it as AF_INET6, or let Python read the family from the fd with ${code('socket.socket(fileno=3)')}; for an IPv4-only socket listen on ${code(`0.0.0.0:${p.port}`)} instead.`,
+  ];
 }
 
 function lastValue(section: Section, key: string): string | undefined {
