@@ -216,6 +216,14 @@ test('overridden-directive written per socket (between Listen lines): no removal
   assert.deepEqual(quickFixes(repeat.actions('overridden-directive')).map((a) => a.title), ['Remove the overridden line']);
 });
 
+// --- relative-exec-argument ------------------------------------------------------------------------------
+
+test('relative-exec-argument: add WorkingDirectory= above the command, a placeholder, never preferred; the command is kept', () => {
+  const text = '[Service]\n  ExecStart=/usr/bin/python3 app.py\n';
+  const action = fixes(text, 'relative-exec-argument', 'Add WorkingDirectory=/opt/web (change it to the folder that holds app.py)', '[Service]\n  WorkingDirectory=/opt/web\n  ExecStart=/usr/bin/python3 app.py\n', { path: '/proj/web.service' });
+  assert.notEqual(action.isPreferred, true);
+});
+
 // --- 5. legacy-path ---------------------------------------------------------------------------------------
 
 test('legacy-path: /var/run/ becomes /run/', () => {

@@ -23,6 +23,7 @@ import type { FeatureContext } from './featureContext';
 import { entriesOf, lineOfOffset, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { parseBoolean } from './values';
 import { pathStartsWith } from './values/paths';
+import { unitPrefix as unitPrefixOf } from './unitContext';
 
 /** The kinds doCodeActions() returns (for the server's codeActionProvider capability). */
 export const CODE_ACTION_KINDS: readonly string[] = [CodeActionKind.QuickFix, CodeActionKind.Refactor];
@@ -85,6 +86,9 @@ export function doCodeActions(
         break;
       // fdname-per-socket gets no removal here: deleting the lost name makes the warning go away while every
       // socket still carries the last name. Its only fix splits the unit (codeActionsSplit.ts).
+      case 'relative-exec-argument':
+        actions.push(...workingDirectoryFixes(env, d));
+        break;
       case 'legacy-path':
         actions.push(...single(env, d, 'Replace /var/run/ with /run/', legacyPathEdits(env, d), true));
         break;
@@ -262,6 +266,29 @@ function removeEntryEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {
     start -= lineBreakBefore(text, start);
   }
   return [replace(env, { start, end }, '')];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A relative file on a command line without WorkingDirectory=
+
+/**
+ * Adds a WorkingDirectory= line above the command (same section). The folder is a placeholder, /opt/PREFIX,
+ * said in the title: only the user knows where the file will be. Never preferred, and the command line itself
+ * is not touched.
+ */
+function workingDirectoryFixes(env: Env, d: Diagnostic): CodeAction[] {
+  const span = spanOf(env, d);
+  const found = entryAt(env, span.start);
+  const section = (d.data as { section?: unknown } | undefined)?.section;
+  if (!found || found.section.name !== section || !found.entry.key.startsWith('Exec')) return [];
+  if (span.start < found.entry.valueSpan.start || span.end > found.entry.valueSpan.end) return [];
+  // Already added (the diagnostic is older than the text).
+  if (found.section.entries.some((e) => e.key === 'WorkingDirectory' || e.key === 'RootDirectory')) return [];
+  const unitName = env.ctx.context.unitName;
+  const folder = `/opt/${unitName ? unitPrefixOf(unitName) : 'app'}`;
+  const file = env.text.slice(span.start, span.end);
+  const line = indentOf(env, found.entry) + `WorkingDirectory=${folder}` + env.eol;
+  return single(env, d, `Add WorkingDirectory=${folder} (change it to the folder that holds ${file})`, [insert(env, lineStartOf(env.unit, found.entry.span.start), line)], false);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -159,6 +159,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: '`PrivatePIDs=` other than `no` in a socket, mount or swap unit: systemd (257 and later, which have the setting) refuses the unit; only services can have a PID namespace of their own.',
   },
+  'relative-exec-argument': {
+    severity: 'warning',
+    summary: 'A relative file on an `Exec*=` command line (`ExecStart=/usr/bin/python3 app.py`, `node server.js`, `./run.sh` as an argument) in a unit without `WorkingDirectory=` or `RootDirectory=`: systemd starts the command in `/` (the user manager: the home directory), so the file is looked for there. Warning for an interpreter\'s script, information for other `./` arguments; options, plain words, `%` specifiers and `$VARIABLES` are not taken for files.',
+  },
   'pam-kill-mode': {
     severity: 'error',
     summary: '`PAMName=` with a `KillMode=` other than control-group or mixed; systemd refuses the unit.',
