@@ -43,7 +43,7 @@ export const DIAGNOSTIC_CODES = {
   // Directives
   'unknown-directive': {
     severity: 'warning',
-    summary: 'A key systemd does not know in this section; systemd ignores the line. `X-` keys are exempt. The did-you-mean never proposes a single-value key the section already sets or one whose parser rejects the value, and its fix is preferred only when certain (one candidate, one edit away); keys systemd does not have at all (`SocketLinger=`, `Listen=`, `Port=` …) get what to write instead.',
+    summary: 'A key systemd does not know in this section; systemd ignores the line. `X-` keys are exempt. The did-you-mean never proposes a single-value key the section already sets or one whose parser rejects the value, and its fix is preferred only when certain (one candidate, one edit away, no other key of the section within two edits, not already set); keys systemd does not have at all (`SocketLinger=`, `Listen=`, `Port=` …) get what to write instead.',
   },
   'removed-directive': {
     severity: 'warning',
