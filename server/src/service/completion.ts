@@ -12,6 +12,7 @@ import type { UnitFile } from './parser';
 import { locateCursor, type CursorContext, type OffsetRange } from './completionCursor';
 import { directiveItems, sectionItems } from './completionDirectives';
 import { valueItems } from './completionValues';
+import { skeletonItems } from './completionSkeletons';
 import { directiveAt } from './catalog';
 
 export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext, triggerCharacter?: string): CompletionList {
@@ -45,6 +46,13 @@ function triggerFits(character: string, cursor: CursorContext, text: string, off
   }
 }
 
+/** Nothing but the word being typed on the line (no "=" yet): where a unit skeleton may go. */
+function aloneOnLine(text: string, end: number, hasEquals: boolean): boolean {
+  if (hasEquals) return false;
+  const rest = /^[^\n\r\0]*/.exec(text.slice(end))![0];
+  return rest.trim() === '';
+}
+
 function itemsFor(
   cursor: CursorContext,
   unit: UnitFile,
@@ -62,7 +70,10 @@ function itemsFor(
       const directives = cursor.section ? directiveItems(cursor.section, replace, cursor.hasEquals, ctx, typed) : [];
       // On a blank line a new section is as likely as a new key; keys come first inside a section.
       const sections = cursor.blankLine ? sectionItems(unit.sections, replace, ctx, cursor.section ? '9' : '0') : [];
-      return [...directives, ...sections];
+      const skeletons = aloneOnLine(unit.text, cursor.replace.end, cursor.hasEquals)
+        ? skeletonItems(ctx.context, { replace, section: cursor.section?.name, noSections: unit.sections.length === 0 })
+        : [];
+      return [...skeletons, ...directives, ...sections];
     }
     case 'value': {
       // Words and parser as the target version has them (a value a newer systemd added is not offered).
