@@ -67,19 +67,19 @@ describe('first hour (issue 12)', () => {
   });
 
   it('typing "=" after a key opens its value list; "=" in a comment or a header offers nothing', async () => {
-    const doc = await write('typing.socket', '[Socket]\nListenStream=8080\nBindIPv6Only=\n# note=\n[Soc=\n');
+    const doc = await write('typing.socket', '[Socket]\nListenStream=8080\n\nBindIPv6Only=\n# note=\n[Soc=\n');
     const values = await waitFor(async () => {
-      const items = await completions(doc.uri, new vscode.Position(2, 'BindIPv6Only='.length), '=');
+      const items = await completions(doc.uri, new vscode.Position(3, 'BindIPv6Only='.length), '=');
       return items.length ? items : undefined;
     }, 15_000, 'values after BindIPv6Only=');
     const labels = values.map(labelOf);
     assert.deepEqual(labels.filter((l) => ['default', 'both', 'ipv6-only', 'yes', 'no'].includes(l)).sort(), ['both', 'default', 'ipv6-only', 'no', 'yes']);
     const yes = values.find((i) => labelOf(i) === 'yes');
     assert.equal(yes?.detail, 'boolean: same as ipv6-only');
-    assert.deepEqual((await completions(doc.uri, new vscode.Position(3, '# note='.length), '=')).map(labelOf), []);
-    assert.deepEqual((await completions(doc.uri, new vscode.Position(4, '[Soc='.length), '=')).map(labelOf), []);
+    assert.deepEqual((await completions(doc.uri, new vscode.Position(4, '# note='.length), '=')).map(labelOf), []);
+    assert.deepEqual((await completions(doc.uri, new vscode.Position(5, '[Soc='.length), '=')).map(labelOf), []);
     // A directive name accepted from the list brings its "=": the item reopens the list for the values.
-    const keys = await completions(doc.uri, new vscode.Position(1, 0));
+    const keys = await completions(doc.uri, new vscode.Position(2, 0));
     const accept = keys.find((i) => labelOf(i) === 'Accept');
     assert.equal(accept?.command?.command, 'editor.action.triggerSuggest');
   });
