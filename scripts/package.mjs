@@ -17,7 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Source folders the build reads; linked, so esbuild resolves node_modules from their real place. */
 const SOURCES = ['client', 'server', 'bench'];
 /** Everything .vscodeignore may whitelist, plus the files vsce itself reads. */
-const STATIC = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'images', 'syntaxes', 'snippets'];
+const STATIC = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'images', 'syntaxes'];
 
 class PackageError extends Error {}
 

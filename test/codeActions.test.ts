@@ -198,11 +198,30 @@ test('overridden-directive: a continued assignment goes with all its lines', () 
   );
 });
 
-test('fdname-per-socket: remove the overridden name, and nothing else', () => {
-  const text = S('ListenStream=80\nFileDescriptorName=http\nListenStream=443\nFileDescriptorName=https');
-  const action = fixes(text, 'fdname-per-socket', 'Remove the overridden line', S('ListenStream=80\nListenStream=443\nFileDescriptorName=https'));
+test('fdname-per-socket: no removal that leaves every socket named alike with the warning gone', () => {
+  const text = S('ListenStream=80\nFileDescriptorName=http\nListenStream=443\nFileDescriptorName=https\nListenStream=9000\nFileDescriptorName=control');
+  const { actions } = setUp(text);
+  // The only cure is the split (one .socket unit per name, test/pairFixes.test.ts); removing lines hides it.
+  assert.deepEqual(quickFixes(actions('fdname-per-socket')).map((a) => a.title), []);
+});
+
+test('overridden-directive written per socket (between Listen lines): no removal, the message says all sockets get the last value', () => {
+  const text = S('ListenStream=80\nBindToDevice=eth0\nListenStream=443\nBindToDevice=eth1');
+  const { actions, diagnostics } = setUp(text);
+  const d = diagnosticOf(diagnostics, 'overridden-directive');
+  assert.equal((d.data as { perSocket?: boolean }).perSocket, true);
+  assert.deepEqual(quickFixes(actions('overridden-directive')).map((a) => a.title), []);
+  // Written twice in a row (a plain repeat), removal is still the honest fix.
+  const repeat = setUp(S('ListenStream=80\nListenStream=443\nBindToDevice=eth0\nBindToDevice=eth1'));
+  assert.deepEqual(quickFixes(repeat.actions('overridden-directive')).map((a) => a.title), ['Remove the overridden line']);
+});
+
+// --- relative-exec-argument ------------------------------------------------------------------------------
+
+test('relative-exec-argument: add WorkingDirectory= above the command, a placeholder, never preferred; the command is kept', () => {
+  const text = '[Service]\n  ExecStart=/usr/bin/python3 app.py\n';
+  const action = fixes(text, 'relative-exec-argument', 'Add WorkingDirectory=/opt/web (change it to the folder that holds app.py)', '[Service]\n  WorkingDirectory=/opt/web\n  ExecStart=/usr/bin/python3 app.py\n', { path: '/proj/web.service' });
   assert.notEqual(action.isPreferred, true);
-  assert.deepEqual(quickFixes(setUp(text).actions('fdname-per-socket')).map((a) => a.title), ['Remove the overridden line']);
 });
 
 // --- 5. legacy-path ---------------------------------------------------------------------------------------

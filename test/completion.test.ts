@@ -11,6 +11,7 @@ import type { FeatureContext } from '../server/src/service/featureContext';
 import { parseUnit } from '../server/src/service/parser';
 import { unitContextFromUri } from '../server/src/service/unitContext';
 import { SPECIFIER_DESCRIPTIONS, parseListenAddress } from '../server/src/service/values';
+import { booleanExtras } from '../server/src/service/enumBooleans';
 import { applyCompletion, withCursor, type Marked } from './helpers/cursor';
 
 const SOCKET_URI = 'file:///proj/web.socket';
@@ -24,6 +25,10 @@ interface Options {
   systemdVersion?: number;
   includeNewer?: boolean;
   workspaceUnits?: string[];
+  /** The character whose typing asked for completion. */
+  trigger?: string;
+  /** The client's command that reopens completion. */
+  suggestCommand?: string;
 }
 
 interface Completed {
@@ -44,8 +49,9 @@ function complete(text: string, options: Options = {}): Completed {
     systemdVersion: options.systemdVersion ?? 252,
     workspaceUnits: options.workspaceUnits ?? WORKSPACE,
     includeNewer: options.includeNewer,
+    suggestCommand: options.suggestCommand,
   };
-  const list = doComplete(marked.document, parseUnit(marked.text), marked.position, ctx);
+  const list = doComplete(marked.document, parseUnit(marked.text), marked.position, ctx, options.trigger);
   const sorted = [...list.items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label));
   const item = (label: string) => {
     const found = list.items.find((i) => i.label === label);
@@ -67,7 +73,8 @@ function assertDoesNotOffer(c: Completed, labels: string[]): void {
 
 test('sections: a .socket gets [Unit] [Socket] [Install] in systemd order, not [Service]', () => {
   const c = complete('|');
-  assert.deepEqual(c.labels, ['[Unit]', '[Socket]', '[Install]']);
+  // The unit skeletons (test/snippets.test.ts) come first in an empty file.
+  assert.deepEqual(c.labels.filter((l) => !l.startsWith('sd-')), ['[Unit]', '[Socket]', '[Install]']);
   assert.equal(c.apply('[Socket]'), '[Socket]');
 });
 
@@ -237,6 +244,28 @@ test('enums: BindIPv6Only= takes its words and, being exact-or-boolean, yes/no',
   assert.equal(c.apply('ipv6-only'), '[Socket]\nBindIPv6Only=ipv6-only');
 });
 
+test('enums with booleans: yes/no say which word they stand for (BindIPv6Only=yes is ipv6-only, no is both)', () => {
+  const c = complete('[Socket]\nBindIPv6Only=|');
+  assert.equal(c.item('yes').detail, 'boolean: same as ipv6-only');
+  assert.equal(c.item('no').detail, 'boolean: same as both');
+  assert.match(JSON.stringify(c.item('yes').documentation), /BindIPv6Only=ipv6-only/);
+  // The same mechanism for every such parser: PrivateUsers=yes is self, PrivateTmp=yes is connected.
+  assert.equal(complete('[Service]\nPrivateUsers=|', { uri: SERVICE_URI, systemdVersion: 262 }).item('yes').detail, 'boolean: same as self');
+  assert.equal(complete('[Service]\nPrivateTmp=|', { uri: SERVICE_URI, systemdVersion: 262 }).item('yes').detail, 'boolean: same as connected');
+});
+
+test('every enum directive that takes booleans beside a table without yes/no knows what they mean (all versions)', () => {
+  const missing: string[] = [];
+  for (const def of defaultCatalog().data.directives) {
+    for (const shape of [def, ...(def.history ?? [])]) {
+      if (shape.enumMatch !== 'exact-or-boolean') continue;
+      const extras = booleanExtras(shape);
+      if (extras.some((x) => !x.means)) missing.push(`${def.section}.${def.name} (${shape.parser})`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
 test('enums: StandardOutput=file needs a path, inserted as a snippet', () => {
   const c = complete('[Service]\nStandardOutput=|', { uri: SERVICE_URI });
   assertOffers(c, ['journal', 'socket', 'file']);
@@ -404,4 +433,36 @@ test('continuation lines: the line after a finished value is a new key', () => {
 test('results are complete lists', () => {
   assert.equal(complete('[Socket]\n|').list.isIncomplete, false);
   assert.equal(complete('[Socket]\n# |').list.isIncomplete, false);
+});
+
+// ---------------------------------------------------------------- typed trigger characters
+
+test('typing "=" after a key opens its value list', () => {
+  assert.deepEqual(complete('[Socket]\nBindIPv6Only=|', { trigger: '=' }).labels, ['default', 'both', 'ipv6-only', 'yes', 'no']);
+  assertOffers(complete('[Socket]\nAccept=|', { trigger: '=' }), ['yes', 'no']);
+  assertOffers(complete('[Socket]\nService=|', { trigger: '=' }), ['web.service']);
+});
+
+test('typing "=" in a comment, a section header or further into a value offers nothing', () => {
+  assert.deepEqual(complete('[Socket]\n# BindIPv6Only=|', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('; Accept=|\n[Socket]\n', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Sock=|\nListenStream=80\n', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Socket]\nListenStream=a=|', { trigger: '=' }).labels, []);
+  assert.deepEqual(complete('[Service]\nEnvironment=A=|', { uri: SERVICE_URI, trigger: '=' }).labels, []);
+  // A space typed on a key line or in a header is no request for keys either.
+  assert.deepEqual(complete('[Socket]\n |', { trigger: ' ' }).labels, []);
+  assert.deepEqual(complete('[Socket |', { trigger: ' ' }).labels, []);
+});
+
+test('accepting a directive name with "=" reopens the list when the directive has values to offer', () => {
+  const command = 'editor.action.triggerSuggest';
+  const c = complete('[Socket]\n|', { suggestCommand: command });
+  assert.equal(c.item('Accept').command?.command, command);
+  assert.equal(c.item('BindIPv6Only').command?.command, command);
+  assert.equal(c.item('ListenStream').command?.command, command);
+  assert.equal(c.item('Service').command?.command, command);
+  assert.equal(c.item('Backlog').command, undefined); // a number: nothing to list
+  // Only with a client that named the command, and not when the "=" is already there.
+  assert.equal(complete('[Socket]\n|').item('Accept').command, undefined);
+  assert.equal(complete('[Socket]\nAcc|=yes', { suggestCommand: command }).item('Accept').command, undefined);
 });

@@ -272,6 +272,24 @@ const CASES: Record<DiagnosticCode, { fires: Case[]; silent: Case[] }> = {
       { text: '[Service]\nExecStart=/bin/true\nPrivatePIDs=yes\n', options: { path: '/proj/echo.service', systemdVersion: 257 } },
     ],
   },
+  'relative-exec-argument': {
+    fires: [
+      { text: '[Service]\nExecStart=/usr/bin/python3 app.py\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/usr/bin/env node src/server.js\n', options: { path: '/proj/echo.service' } },
+      { text: S('ListenStream=80\nExecStartPre=/bin/sh prepare.sh'), options: { siblings: ['echo.service'] } },
+    ],
+    silent: [
+      { text: '[Service]\nWorkingDirectory=/srv/app\nExecStart=/usr/bin/python3 app.py\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nRootDirectory=/srv/root\nExecStart=/usr/bin/python3 app.py\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/usr/bin/python3 /srv/app/app.py --config=conf.yml serve\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/usr/bin/python3 -m http.server 8000\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/usr/bin/python3 %h/app.py\nExecStartPost=/usr/bin/node $APP\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/bin/sh -c "cd /srv && ./run.sh"\n', options: { path: '/proj/echo.service' } },
+      { text: '[Service]\nExecStart=/usr/bin/myserver serve app.py\n', options: { path: '/proj/echo.service' } },
+      // Set in a drop-in of the unit: systemd applies it.
+      { text: '[Service]\nExecStart=/usr/bin/node server.js\n', options: { path: '/proj/echo.service', files: { '/proj/echo.service.d/dir.conf': '[Service]\nWorkingDirectory=/srv\n' } } },
+    ],
+  },
   'pam-kill-mode': {
     fires: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=process\n', options: { path: '/proj/echo.service' } }],
     silent: [{ text: '[Service]\nExecStart=/bin/true\nPAMName=login\nKillMode=mixed\n', options: { path: '/proj/echo.service' } }],
@@ -364,4 +382,27 @@ test('drop-ins are checked for what they contain, not for what only the whole un
 test('every code is documented in the README table', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   for (const code of Object.keys(DIAGNOSTIC_CODES)) assert.match(readme, new RegExp(`\\| \`${code}\` \\|`), code);
+});
+
+test('BindIPv6Only= empty or invalid: the message names all five words and what yes and no mean', () => {
+  for (const value of ['', 'sometimes']) {
+    const found = diagnose(S(`ListenStream=80\nBindIPv6Only=${value}`)).filter((d) => d.code === 'invalid-value');
+    assert.equal(found.length, 1, value);
+    const message = found[0].message;
+    for (const word of ['default', 'both', 'ipv6-only']) assert.ok(message.includes(word), `${word} in: ${message}`);
+    assert.ok(message.includes('yes (= ipv6-only)') && message.includes('no (= both)'), message);
+  }
+});
+
+test('relative-exec-argument: a script of an interpreter is a warning, another ./ argument information; the user manager starts in the home directory', () => {
+  const script = diagnose('[Service]\nExecStart=/usr/bin/python3 -u app.py\n', { path: '/proj/echo.service' }).filter((d) => d.code === 'relative-exec-argument');
+  assert.deepEqual(script.map((d) => [d.severity, d.range.start.character, d.range.end.character]), [[2, 30, 36]]);
+  assert.ok(script[0].message.includes('/ (the system manager)'), script[0].message);
+  const other = diagnose('[Service]\nExecStart=/usr/bin/tool ./data.json\n', { path: '/proj/echo.service' }).filter((d) => d.code === 'relative-exec-argument');
+  assert.deepEqual(other.map((d) => d.severity), [3]);
+  const user = diagnose('[Service]\nExecStart=/usr/bin/node server.js\n', { path: '/home/ada/.config/systemd/user/echo.service' }).filter((d) => d.code === 'relative-exec-argument');
+  assert.ok(user[0]?.message.includes('home directory'), JSON.stringify(user));
+  // Several commands on one line (";"), java -jar, and @argv0.
+  const many = diagnose('[Service]\nType=oneshot\nExecStart=/usr/bin/true ; /usr/bin/java -jar app.jar\nExecStart=@/usr/bin/python3 myapp main.py\n', { path: '/proj/echo.service' });
+  assert.deepEqual(many.filter((d) => d.code === 'relative-exec-argument').map((d) => d.range.start.line), [2, 3]);
 });

@@ -8,13 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { directiveAt } from '../server/src/service/catalog';
+import { directiveAt, editDistance } from '../server/src/service/catalog';
 import { doCodeActions } from '../server/src/service/codeActions';
 import type { FeatureContext } from '../server/src/service/featureContext';
 import { createLanguageService } from '../server/src/service/languageService';
 import { validatorForParser } from '../server/src/service/values';
 import { dropsAssignment } from '../server/src/service/analysis';
 import { isSingleValue } from '../server/src/service/diagnostics/duplicates';
+import { didYouMean } from '../server/src/service/diagnostics/directives';
 
 const ls = createLanguageService({});
 const VERSION = 262;
@@ -117,4 +118,77 @@ test('property: over every directive and typos at distance 1-2, no fix proposes 
     }
   }
   assert.ok(cases > 100, `only ${cases} fixes looked at`);
+});
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Every string one edit from `s` (drop, swap of neighbours, replacement, insertion), over `letters`. */
+function oneEdit(s: string, letters: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length) out.push(s.slice(0, i) + s.slice(i + 1));
+    if (i < s.length - 1) out.push(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
+    for (const c of letters) {
+      if (i < s.length && s[i].toLowerCase() !== c) out.push(s.slice(0, i) + c + s.slice(i + 1));
+      out.push(s.slice(0, i) + c + s.slice(i));
+    }
+  }
+  return out;
+}
+
+/** Checks one typo of `meant` in both settings (meant already set, or not); returns what went wrong. */
+function judge(section: string, meant: string, typo: string, value: string, stats: { typos: number; preferred: number }): string[] {
+  if (ls.catalog.lookup(section, typo) || !/^[A-Za-z0-9_-]+$/.test(typo)) return [];
+  stats.typos++;
+  const wanted = directiveAt(ls.catalog.lookup(section, meant)!, VERSION);
+  const failures: string[] = [];
+  for (const taken of [new Set([meant]), new Set<string>()]) {
+    const { names, certain } = didYouMean(ls.catalog, VERSION, section, taken, typo, value);
+    if (!certain) continue;
+    stats.preferred++;
+    const target = names[0];
+    const t = directiveAt(ls.catalog.lookup(section, target)!, VERSION);
+    const where = `[${section}] ${typo}=${value}${taken.size ? ` beside ${meant}=` : ''} (meant ${meant}=)`;
+    if (taken.has(target)) failures.push(`${where}: preferred ${target}= is already set`);
+    if (t.parser !== wanted.parser) failures.push(`${where}: preferred ${target}= takes another value type (${t.parser}, not ${wanted.parser})`);
+    if (editDistance(typo.toLowerCase(), target.toLowerCase(), 1) > 1) failures.push(`${where}: preferred ${target}= is more than one edit away`);
+  }
+  return failures;
+}
+
+/**
+ * The did-you-mean property over the whole catalog (every section, every directive), in two parts:
+ *   1. every directive, with its typos one edit away by drop, swap, and replacement or insertion of "x"
+ *      (and, for the meant key, both with it set in the section and without);
+ *   2. exhaustively, every typo at distance 1-2 of a directive D that is one edit (any letter or digit)
+ *      from another directive T of the section. These are all the typos where a fix could name the wrong
+ *      key: a preferred fix is one edit from the typo (checked in both parts), so a wrong target T sits
+ *      one edit from a typo two edits from D, and then D and T are at most three edits apart.
+ */
+test('property: every directive of the catalog, typos at distance 1-2: a preferred did-you-mean is never already set, never of another value type', () => {
+  const stats = { typos: 0, preferred: 0 };
+  const failures: string[] = [];
+  for (const section of [...new Set(ls.catalog.data.directives.map((d) => d.section))]) {
+    const defs = ls.catalog.directivesIn(section).filter((d) => !d.status && !d.aliasOf);
+    const values = new Map(defs.map((d) => [d.name, acceptedValue(section, d.name)]));
+    for (const def of defs) {
+      const value = values.get(def.name);
+      if (value === undefined) continue;
+      for (const typo of new Set(oneEdit(def.name, 'x'))) failures.push(...judge(section, def.name, typo, value, stats));
+    }
+    for (const meant of defs) {
+      const value = values.get(meant.name);
+      if (value === undefined) continue;
+      const m = meant.name.toLowerCase();
+      for (const other of defs) {
+        if (other === meant || editDistance(m, other.name.toLowerCase(), 3) > 3) continue;
+        for (const typo of new Set(oneEdit(other.name, LETTERS))) {
+          if (editDistance(typo.toLowerCase(), m, 2) <= 2) failures.push(...judge(section, meant.name, typo, value, stats));
+        }
+      }
+    }
+    if (failures.length > 20) break;
+  }
+  assert.deepEqual(failures.slice(0, 20), []);
+  assert.ok(stats.typos > 50_000 && stats.preferred > 1_000, `only ${stats.typos} typos and ${stats.preferred} preferred fixes looked at`);
 });

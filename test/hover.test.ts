@@ -131,6 +131,26 @@ describe('hover on a value', () => {
     assert.ok(markdown.includes('fd 3'), markdown);
   });
 
+  test('a bare port or [::]:port says the fd is AF_INET6 and what a program that wraps it as AF_INET gets', () => {
+    for (const marked of ['[Socket]\nListenStream=80|80\n', '[Socket]\nListenDatagram=[::]:5|353\n']) {
+      const { markdown } = hoverAt(marked);
+      assert.ok(markdown.includes('AF_INET6') && markdown.includes('::ffff:'), markdown);
+      assert.ok(markdown.includes('socket.fromfd(3, socket.AF_INET'), markdown);
+      assert.ok(markdown.includes('socket.socket(fileno=3)') && markdown.includes('0.0.0.0:'), markdown);
+    }
+    // IPv6 only: still AF_INET6, but no IPv4 peers.
+    const only = hoverAt('[Socket]\nBindIPv6Only=yes\nListenStream=80|80\n').markdown;
+    assert.ok(only.includes('AF_INET6') && !only.includes('::ffff:'), only);
+    // An IPv4 or a specific IPv6 address is not this case.
+    assert.ok(!hoverAt('[Socket]\nListenStream=0.0.0.0:80|80\n').markdown.includes('AF_INET6'));
+    assert.ok(!hoverAt('[Socket]\nListenStream=[::1]:80|80\n').markdown.includes('garbled'));
+  });
+
+  test('the key hover of an enum that takes booleans says what yes means (PrivateUsers=yes is self)', () => {
+    const { markdown } = hoverAt('[Service]\nPrivateU|sers=yes\n', { uri: 'file:///proj/web.service', systemdVersion: 262 });
+    assert.ok(markdown.includes('`yes` = `self`'), markdown);
+  });
+
   test('BindIPv6Only= and SocketProtocol= are taken into account; datagrams are UDP', () => {
     assert.ok(hoverAt('[Socket]\nBindIPv6Only=ipv6-only\nListenStream=80|80\n').markdown.includes('IPv6 only'));
     assert.ok(hoverAt('[Socket]\nListenDatagram=5|14\n').markdown.includes('UDP port 514'));

@@ -44,8 +44,10 @@ test('unit files and drop-ins open as systemd-unit-file, activated lazily', () =
 test('.vscodeignore excludes everything and whitelists the bundles and contributions', () => {
   const lines = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
   assert.equal(lines[0], '**');
-  for (const kept of ['!dist/client.js', '!dist/server.js', '!dist/cli.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**', '!snippets/**']) {
+  for (const kept of ['!dist/client.js', '!dist/server.js', '!dist/cli.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**']) {
     assert.ok(lines.includes(kept), kept);
   }
+  // Unit skeletons come from the server's completion; there are no static snippets to ship.
+  assert.ok(!lines.some((l) => l.includes('snippets')), 'no snippets');
   assert.ok(!lines.some((l) => l.includes('src') || l.includes('node_modules')));
 });

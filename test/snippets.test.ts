@@ -1,28 +1,21 @@
 /**
- * The snippets: valid JSON with prefix/body/description each, and every body, expanded with its
- * defaults, is a unit the language service has nothing to say about. Each description ends in
- * "(save as FILE)", where NAME stands for the default of placeholder 1; the snippets that belong
- * together (a socket and its service) are checked side by side, as siblings in one folder.
+ * Unit skeletons (sd-socket, sd-service …), offered by the server's completion on a blank line where a unit
+ * can start. Each is offered once, only in the kind of file it is meant for, with the file's names; every
+ * one, expanded with its defaults in the file it is meant for, is a unit the language service has nothing
+ * to say about, checked side by side with its partners as siblings in one folder. The extension contributes
+ * no static snippets any more (they could not know the file: service snippets showed in .socket files,
+ * each twice, with "myapp" for the name).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
+import { SKELETONS } from '../server/src/service/completionSkeletons';
 import { createLanguageService } from '../server/src/service/languageService';
 
-const snippetsUrl = new URL('../snippets/systemd.code-snippets', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const DIR = '/proj';
-
-interface Snippet {
-  prefix: string | string[];
-  body: string | string[];
-  description: string;
-}
-
-function loadSnippets(): Record<string, Snippet> {
-  return JSON.parse(readFileSync(snippetsUrl, 'utf8'));
-}
 
 interface Expansion {
   text: string;
@@ -93,40 +86,31 @@ function expandSnippet(body: string, choice = 0): Expansion {
   return { text, defaults };
 }
 
-const bodyText = (s: Snippet) => (Array.isArray(s.body) ? s.body.join('\n') : s.body);
-
-/** The file a snippet is meant for, from "(save as FILE)" at the end of its description. */
-function fileNameOf(snippet: Snippet, expansion: Expansion): string {
-  const m = /\(save as ([^\s()]+)\)$/.exec(snippet.description);
-  assert.ok(m, `description must end in "(save as FILE)": ${snippet.description}`);
-  const name = expansion.defaults.get(1);
-  if (m[1].includes('NAME')) assert.ok(name, 'a file name with NAME needs a default for placeholder 1');
-  return m[1].replaceAll('NAME', name ?? '');
+/** Completion at the end of `text` in the file at `path` (in DIR unless it contains a "/"). */
+function completeAt(path: string, text = ''): CompletionItem[] {
+  const ls = createLanguageService();
+  const document = TextDocument.create(`file://${path.includes('/') ? path : `${DIR}/${path}`}`, 'systemd-unit-file', 1, text);
+  return ls.doComplete(document, ls.parse(document), document.positionAt(text.length)).items;
 }
 
-test('the manifest contributes this snippet file for the unit-file language', () => {
-  assert.deepEqual(manifest.contributes.snippets, [{ language: 'systemd-unit-file', path: './snippets/systemd.code-snippets' }]);
+const skeletons = (items: CompletionItem[]) => items.filter((i) => i.label.startsWith('sd-'));
+const labels = (items: CompletionItem[]) => skeletons(items).map((i) => i.label);
+const newText = (item: CompletionItem) => (item.textEdit as TextEdit).newText;
+
+test('no static snippets: the manifest contributes none and the snippet folder is gone', () => {
+  assert.equal(manifest.contributes.snippets, undefined);
+  assert.equal(existsSync(new URL('../snippets', import.meta.url)), false);
 });
 
-test('the snippet file is valid JSON; every snippet has a prefix, a body and a description', () => {
-  const snippets = loadSnippets();
-  const names = Object.keys(snippets);
-  assert.ok(names.length >= 9, `${names.length} snippets`);
-  const seenPrefixes = new Set<string>();
-  for (const [name, snippet] of Object.entries(snippets)) {
-    const prefixes = Array.isArray(snippet.prefix) ? snippet.prefix : [snippet.prefix];
-    assert.ok(prefixes.length > 0, name);
-    for (const prefix of prefixes) {
-      assert.equal(typeof prefix, 'string', name);
-      assert.match(prefix, /^sd-[a-z0-9-]+$/, `${name}: prefix ${prefix}`);
-      assert.ok(!seenPrefixes.has(prefix), `prefix ${prefix} used twice`);
-      seenPrefixes.add(prefix);
-    }
-    assert.ok(Array.isArray(snippet.body) ? snippet.body.every((l) => typeof l === 'string') && snippet.body.length > 0 : typeof snippet.body === 'string', name);
-    assert.equal(typeof snippet.description, 'string', name);
-    assert.ok(snippet.description.length > 20, name);
-    assert.deepEqual(Object.keys(snippet).sort(), ['body', 'description', 'prefix'], name);
+test('every skeleton has one label (no aliases), a detail and a description', () => {
+  const seen = new Set<string>();
+  for (const s of SKELETONS) {
+    assert.match(s.label, /^sd-[a-z-]+$/);
+    assert.ok(!seen.has(s.label), `${s.label} twice`);
+    seen.add(s.label);
+    assert.ok(s.detail.length > 10 && s.description.length > 40, s.label);
   }
+  assert.equal(seen.size, 9);
 });
 
 test('snippet expansion helper', () => {
@@ -136,73 +120,101 @@ test('snippet expansion helper', () => {
   assert.equal(expandSnippet('${3|p,q|}', 1).text, 'q');
 });
 
-/** Every snippet expanded with the given choice index, keyed by the file it is meant for. */
-function expandAll(choice: number): Map<string, { key: string; text: string }> {
-  const files = new Map<string, { key: string; text: string }>();
-  for (const [key, snippet] of Object.entries(loadSnippets())) {
-    const expansion = expandSnippet(bodyText(snippet), choice);
-    const file = fileNameOf(snippet, expansion);
-    assert.ok(!files.has(file), `${key} and ${files.get(file)?.key} are both meant for ${file}`);
-    files.set(file, { key, text: expansion.text });
+test('a .socket file is offered the socket skeletons only, once each, with its own name', () => {
+  const items = completeAt('web.socket');
+  assert.deepEqual(labels(items), ['sd-socket', 'sd-accept-socket', 'sd-named-socket']);
+  const socket = expandSnippet(newText(items.find((i) => i.label === 'sd-socket')!)).text;
+  assert.match(socket, /^Description=Socket for web$/m);
+  assert.doesNotMatch(socket, /myapp/);
+  // Typing the prefix: the typed word is replaced.
+  const typed = completeAt('web.socket', 'sd-so');
+  assert.deepEqual((typed.find((i) => i.label === 'sd-socket')!.textEdit as TextEdit).range, { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } });
+});
+
+test('a template socket gets the template skeleton with the prefix before "@"; a named socket PREFIX-PART its two names', () => {
+  const template = completeAt('tenantd@.socket');
+  assert.deepEqual(labels(template), ['sd-template-socket']);
+  assert.match(expandSnippet(newText(template[0])).text, /^ListenStream=\/run\/tenantd\/%i\.sock$/m);
+  const named = expandSnippet(newText(completeAt('multid-admin.socket').find((i) => i.label === 'sd-named-socket')!)).text;
+  assert.match(named, /^FileDescriptorName=admin$/m);
+  assert.match(named, /^Service=multid\.service$/m);
+});
+
+test('services, template services and service drop-ins get theirs; other files, and files with sections, none', () => {
+  assert.deepEqual(labels(completeAt('web.service')), ['sd-service', 'sd-named-service', 'sd-sandbox']);
+  assert.deepEqual(labels(completeAt('echo@.service')), ['sd-accept-service', 'sd-template-service', 'sd-sandbox']);
+  assert.deepEqual(labels(completeAt('/proj/web.service.d/sandbox.conf')), ['sd-sandbox']);
+  assert.deepEqual(labels(completeAt('web.timer')), []);
+  assert.deepEqual(labels(completeAt('/proj/web.socket.d/x.conf')), []);
+  assert.deepEqual(labels(completeAt('web.socket', '[Socket]\nListenStream=80\n')), []);
+  assert.deepEqual(labels(completeAt('web.socket', '# my socket\n')), ['sd-socket', 'sd-accept-socket', 'sd-named-socket']);
+  // Inside [Service] the sandbox block comes without its header.
+  const inside = completeAt('web.service', '[Service]\nExecStart=/usr/bin/web\n');
+  assert.deepEqual(labels(inside), ['sd-sandbox']);
+  assert.match(newText(inside[0]), /^DynamicUser=yes\n/);
+  // Not on a line that already has an assignment, nor in a value.
+  assert.deepEqual(labels(completeAt('web.socket', 'sd-socket=')), []);
+});
+
+/** The folder the skeletons are meant for, each file with the skeleton it holds. */
+const FOLDER: ReadonlyArray<[file: string, label: string]> = [
+  ['web.socket', 'sd-socket'],
+  ['web.service', 'sd-service'],
+  ['echo.socket', 'sd-accept-socket'],
+  ['echo@.service', 'sd-accept-service'],
+  ['multid-http.socket', 'sd-named-socket'],
+  ['multid-admin.socket', 'sd-named-socket'],
+  ['multid.service', 'sd-named-service'],
+  ['tenantd@.socket', 'sd-template-socket'],
+  ['tenantd@.service', 'sd-template-service'],
+  ['web.service.d/sandbox.conf', 'sd-sandbox'],
+];
+
+function expandFolder(choice: number): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [file, label] of FOLDER) {
+    const item = completeAt(`${DIR}/${file}`).find((i) => i.label === label);
+    assert.ok(item, `${label} not offered in ${file}`);
+    files.set(file, expandSnippet(newText(item), choice).text);
   }
   return files;
 }
 
-/** Unit names the snippet set provides in the folder (drop-ins are not units of their own). */
-function unitsOf(files: Map<string, { text: string }>): Map<string, string> {
-  const units = new Map<string, string>();
-  for (const [file, { text }] of files) if (!file.includes('/')) units.set(file, text);
-  return units;
-}
-
-const service = (units: Map<string, string>) =>
-  createLanguageService({
-    resolver: {
-      unitExists: (name, dir) => (dir === DIR ? units.has(name) : undefined),
-      readUnit: (name, dir) => (dir === DIR ? units.get(name) : undefined),
-    },
-  });
+test('every skeleton is used in the folder', () => {
+  assert.deepEqual([...new Set(FOLDER.map(([, l]) => l))].sort(), SKELETONS.map((s) => s.label).sort());
+});
 
 const catalogVersion = createLanguageService().catalog.newestVersion;
 
 for (const version of [catalogVersion, 252, 247]) {
   for (const choice of [0, 1]) {
-    test(`every snippet expands to a unit with no diagnostics (systemd ${version}, choice ${choice + 1})`, () => {
-      const files = expandAll(choice);
-      const units = unitsOf(files);
-      const ls = service(units);
-      for (const [file, { key, text }] of files) {
+    test(`every skeleton expands to a unit with no diagnostics (systemd ${version}, choice ${choice + 1})`, () => {
+      const files = expandFolder(choice);
+      const units = new Map([...files].filter(([f]) => !f.includes('/')));
+      const ls = createLanguageService({
+        resolver: {
+          unitExists: (name, dir) => (dir === DIR ? units.has(name) : undefined),
+          readUnit: (name, dir) => (dir === DIR ? units.get(name) : undefined),
+        },
+      });
+      for (const [file, text] of files) {
         const document = TextDocument.create(`file://${DIR}/${file}`, 'systemd-unit-file', 1, text);
         const diagnostics = ls.doValidation(document, ls.parse(document), { systemdVersion: version });
-        assert.deepEqual(
-          diagnostics.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`),
-          [],
-          `${key} (${file}):\n${text}`,
-        );
+        assert.deepEqual(diagnostics.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`), [], `${file}:\n${text}`);
       }
     });
   }
 }
 
-test('each socket snippet has its service in the set, and the set is what the descriptions promise', () => {
-  const files = expandAll(0);
-  const units = unitsOf(files);
-  const sockets = [...units.keys()].filter((f) => f.endsWith('.socket'));
-  assert.ok(sockets.length >= 4, sockets.join(', '));
-  // Without the siblings every socket is missing its service: the check above really used them.
+test('each socket skeleton needs its service: alone, every socket is missing it (the check above used the siblings)', () => {
+  const files = expandFolder(0);
   const alone = createLanguageService({ resolver: { unitExists: () => false } });
-  for (const socket of sockets) {
-    const document = TextDocument.create(`file://${DIR}/${socket}`, 'systemd-unit-file', 1, units.get(socket) ?? '');
-    const codes = alone.doValidation(document, alone.parse(document), { systemdVersion: catalogVersion }).map((d) => d.code);
-    assert.deepEqual(codes, ['missing-service'], socket);
+  for (const [file, text] of files) {
+    if (!file.endsWith('.socket')) continue;
+    const document = TextDocument.create(`file://${DIR}/${file}`, 'systemd-unit-file', 1, text);
+    assert.deepEqual(alone.doValidation(document, alone.parse(document), { systemdVersion: catalogVersion }).map((d) => d.code), ['missing-service'], file);
   }
-  const accept = [...units].find(([, text]) => /^Accept=yes$/m.test(text));
-  assert.ok(accept, 'an Accept=yes socket');
-  const template = accept[0].replace(/\.socket$/, '@.service');
-  assert.match(units.get(template) ?? '', /^StandardInput=socket$/m, template);
-  const named = [...units].filter(([, text]) => /^FileDescriptorName=/m.test(text));
-  assert.ok(named.length > 0 && named.every(([, text]) => /^Service=/m.test(text)), 'named sockets point at their service');
-  assert.ok([...units.values()].some((text) => /^Sockets=\S+\.socket \S+\.socket$/m.test(text)), 'a service with several sockets');
-  assert.ok([...units].some(([file, text]) => file.endsWith('@.socket') && /%i/.test(text)), 'a template socket using %i');
-  assert.ok([...files.keys()].some((f) => /\.service\.d\/[^/]+\.conf$/.test(f) && /PrivateNetwork=yes/.test(files.get(f)?.text ?? '')));
+  assert.match(files.get('echo@.service') ?? '', /^StandardInput=socket$/m);
+  assert.match(files.get('multid.service') ?? '', /^Sockets=multid-http\.socket multid-admin\.socket$/m);
+  assert.match(files.get('web.service.d/sandbox.conf') ?? '', /^PrivateNetwork=yes$/m);
 });

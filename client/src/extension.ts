@@ -32,6 +32,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     outputChannel: output,
+    // Accepting a directive name inserts its "=" too; this reopens the list so its values show at once.
+    initializationOptions: { suggestCommand: 'editor.action.triggerSuggest' },
     synchronize: {
       configurationSection: 'sockact',
       // The server's workspace index: unit names for completion, the partner units and drop-ins a socket and

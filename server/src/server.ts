@@ -3,6 +3,7 @@
  * settings are read, documents parsed once per version, and every request handed to the service.
  */
 import {
+  CompletionTriggerKind,
   createConnection,
   ErrorCodes,
   LSPErrorCodes,
@@ -75,6 +76,8 @@ let versionSource: VersionSource = initialTarget.source;
 let versionNote: string | undefined = initialTarget.note;
 let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
+/** The client's "open completion again" command, when it names one (initializationOptions.suggestCommand). */
+let suggestCommand: string | undefined;
 let definitionLinks = false;
 let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillRename: false };
 /** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
@@ -172,6 +175,9 @@ function sendStatus(): void {
 
 connection.onInitialize((params) => {
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
+  // Only a client that names the command gets it in completion items: others would fail to run it.
+  const named = (params.initializationOptions as { suggestCommand?: unknown } | undefined)?.suggestCommand;
+  suggestCommand = typeof named === 'string' && named !== '' ? named : undefined;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
   index.setFolders(workspaceFolders);
@@ -277,7 +283,11 @@ async function cancellable<T>(token: CancellationToken, run: () => T): Promise<T
   return run();
 }
 
-connection.onCompletion((p) => atPosition(p, null, (d, u, position) => service.doComplete(d, u, position, settings)));
+connection.onCompletion((p) =>
+  atPosition(p, null, (d, u, position) =>
+    service.doComplete(d, u, position, { ...settings, suggestCommand }, p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? p.context.triggerCharacter : undefined),
+  ),
+);
 connection.onHover((p) => atPosition(p, null, (d, u, position) => service.doHover(d, u, position, settings)));
 connection.onCodeAction((p, token) =>
   cancellable(token, () =>

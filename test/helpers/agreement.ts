@@ -23,6 +23,7 @@ export const SILENT_EFFECT_CODES: ReadonlySet<string> = new Set([
   'template-shared-address', // every instance binds the same address: fails at start, not at load
   'missing-socket-unit', // Sockets= naming a unit that is not there: nothing to hand over
   'accept-needs-template', // in foo.service: the socket never starts it
+  'relative-exec-argument', // a relative script without WorkingDirectory=: the start fails, loading does not
 ]);
 
 export type DisagreementClass =

@@ -23,6 +23,7 @@ import type { FeatureContext } from './featureContext';
 import { entryAtOffset, lineOfOffset, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { parseBoolean } from './values';
 import { pathStartsWith } from './values/paths';
+import { unitPrefix as unitPrefixOf } from './unitContext';
 
 /** The kinds doCodeActions() returns (for the server's codeActionProvider capability). */
 export const CODE_ACTION_KINDS: readonly string[] = [CodeActionKind.QuickFix, CodeActionKind.Refactor];
@@ -89,9 +90,12 @@ export function doCodeActions(
         actions.push(...single(env, d, 'Move the comment to its own line', moveCommentEdits(env, d), true));
         break;
       case 'overridden-directive':
-      case 'fdname-per-socket':
-        // fdname-per-socket: the real cure, one .socket unit per name, is in codeActionsSplit.ts.
-        actions.push(...single(env, d, 'Remove the overridden line', removeEntryEdits(env, d), code === 'overridden-directive'));
+        actions.push(...overriddenFixes(env, d));
+        break;
+      // fdname-per-socket gets no removal here: deleting the lost name makes the warning go away while every
+      // socket still carries the last name. Its only fix splits the unit (codeActionsSplit.ts).
+      case 'relative-exec-argument':
+        actions.push(...workingDirectoryFixes(env, d));
         break;
       case 'legacy-path':
         actions.push(...single(env, d, 'Replace /var/run/ with /run/', legacyPathEdits(env, d), true));
@@ -244,6 +248,17 @@ function moveCommentEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Overridden assignments
 
+/**
+ * Removing the earlier of two assignments is honest only when the author merely repeated the setting. In a
+ * [Socket] section with several sockets, a value written between Listen*= lines was meant for the socket
+ * above it (the fdname-per-socket mistake with another key): deleting it hides that every socket gets the
+ * last value, so no removal is offered; the message says what systemd does.
+ */
+function overriddenFixes(env: Env, d: Diagnostic): CodeAction[] {
+  if ((d.data as { perSocket?: unknown } | undefined)?.perSocket === true) return [];
+  return single(env, d, 'Remove the overridden line', removeEntryEdits(env, d), true);
+}
+
 /** Deletes the whole assignment: its first line to its last (continuation lines too) and the line break. */
 function removeEntryEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {
   const span = spanOf(env, d);
@@ -259,6 +274,29 @@ function removeEntryEdits(env: Env, d: Diagnostic): TextEdit[] | undefined {
     start -= lineBreakBefore(text, start);
   }
   return [replace(env, { start, end }, '')];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A relative file on a command line without WorkingDirectory=
+
+/**
+ * Adds a WorkingDirectory= line above the command (same section). The folder is a placeholder, /opt/PREFIX,
+ * said in the title: only the user knows where the file will be. Never preferred, and the command line itself
+ * is not touched.
+ */
+function workingDirectoryFixes(env: Env, d: Diagnostic): CodeAction[] {
+  const span = spanOf(env, d);
+  const found = entryAt(env, span.start);
+  const section = (d.data as { section?: unknown } | undefined)?.section;
+  if (!found || found.section.name !== section || !found.entry.key.startsWith('Exec')) return [];
+  if (span.start < found.entry.valueSpan.start || span.end > found.entry.valueSpan.end) return [];
+  // Already added (the diagnostic is older than the text).
+  if (found.section.entries.some((e) => e.key === 'WorkingDirectory' || e.key === 'RootDirectory')) return [];
+  const unitName = env.ctx.context.unitName;
+  const folder = `/opt/${unitName ? unitPrefixOf(unitName) : 'app'}`;
+  const file = env.text.slice(span.start, span.end);
+  const line = indentOf(env, found.entry) + `WorkingDirectory=${folder}` + env.eol;
+  return single(env, d, `Add WorkingDirectory=${folder} (change it to the folder that holds ${file})`, [insert(env, lineStartOf(env.unit, found.entry.span.start), line)], false);
 }
 
 // ---------------------------------------------------------------------------------------------------

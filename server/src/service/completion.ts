@@ -12,9 +12,10 @@ import type { UnitFile } from './parser';
 import { locateCursor, type CursorContext, type OffsetRange } from './completionCursor';
 import { directiveItems, sectionItems } from './completionDirectives';
 import { valueItems } from './completionValues';
+import { skeletonItems } from './completionSkeletons';
 import { directiveAt } from './catalog';
 
-export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext): CompletionList {
+export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext, triggerCharacter?: string): CompletionList {
   const offset = document.offsetAt(position);
   const line = cursorLine(document, offset);
   // A completion edit must stay on the cursor's line (LSP) and contain the cursor: a key or value continued
@@ -27,6 +28,7 @@ export function doComplete(document: TextDocument, unit: UnitFile, position: Pos
     return { start: document.positionAt(start), end: document.positionAt(end) };
   };
   const cursor = locateCursor(unit, offset);
+  if (triggerCharacter !== undefined && !triggerFits(triggerCharacter, cursor, unit.text, offset)) return { isIncomplete: false, items: [] };
   const typed = cursor.kind === 'key' ? unit.text.slice(cursor.replace.start, Math.max(cursor.replace.start, offset)) : '';
   // A [Socket] section knows some 300 keys: sending only those that can still match what is typed keeps
   // the answer small and fast. The list is then incomplete, so the editor asks again as the word changes
@@ -40,6 +42,32 @@ function cursorLine(document: TextDocument, offset: number): OffsetRange {
   const start = document.offsetAt({ line, character: 0 });
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   return { start, end: start + text.replace(/\r?\n$|\r$/, '').length };
+}
+
+/**
+ * Typing a trigger character opens the list only where that character starts something to complete: "=" right
+ * after a key (the value list), "%" and " " inside a value (a specifier, the next word of a list), "[" for a
+ * header or an address. An "=" typed inside a header or elsewhere in a value offers nothing (comments never do).
+ */
+function triggerFits(character: string, cursor: CursorContext, text: string, offset: number): boolean {
+  switch (character) {
+    case '=':
+      return cursor.kind === 'value' && text.slice(cursor.entry.keySpan.end, offset).trim() === '=';
+    case '%':
+    case ' ':
+      return cursor.kind === 'value';
+    case '[':
+      return cursor.kind === 'section-header' || cursor.kind === 'value';
+    default:
+      return true;
+  }
+}
+
+/** Nothing but the word being typed on the line (no "=" yet): where a unit skeleton may go. */
+function aloneOnLine(text: string, end: number, hasEquals: boolean): boolean {
+  if (hasEquals) return false;
+  const rest = /^[^\n\r\0]*/.exec(text.slice(end))![0];
+  return rest.trim() === '';
 }
 
 function itemsFor(
@@ -59,7 +87,10 @@ function itemsFor(
       const directives = cursor.section ? directiveItems(cursor.section, replace, cursor.hasEquals, ctx, typed) : [];
       // On a blank line a new section is as likely as a new key; keys come first inside a section.
       const sections = cursor.blankLine ? sectionItems(unit.sections, replace, ctx, cursor.section ? '9' : '0') : [];
-      return [...directives, ...sections];
+      const skeletons = aloneOnLine(unit.text, cursor.replace.end, cursor.hasEquals)
+        ? skeletonItems(ctx.context, { replace, section: cursor.section?.name, noSections: unit.sections.length === 0 })
+        : [];
+      return [...skeletons, ...directives, ...sections];
     }
     case 'value': {
       // Words and parser as the target version has them (a value a newer systemd added is not offered).

@@ -8,6 +8,7 @@ import type { DirectiveDef } from './catalogTypes';
 import type { FeatureContext } from './featureContext';
 import type { Section } from './parser';
 import { humanValueType } from './completionTypes';
+import { offersValues } from './completionValues';
 
 /**
  * What people write first in each section, in that order; everything else follows alphabetically.
@@ -93,6 +94,10 @@ export function directiveItems(section: Section, replace: Range, hasEquals: bool
       sortText: directiveSortText(def, how),
       textEdit: { range: replace, newText: hasEquals ? def.name : `${def.name}=` },
     };
+    // The "=" comes with the name, so nothing typed triggers the value list: ask the client to open it.
+    if (!hasEquals && ctx.suggestCommand && offersValues(directiveAt(def, ctx.systemdVersion), ctx)) {
+      item.command = { title: 'Suggest values', command: ctx.suggestCommand };
+    }
     if (how === 'removed-later') item.tags = [CompletionItemTag.Deprecated];
     items.push(item);
   }

@@ -10,6 +10,7 @@ import type { Entry } from './parser';
 import type { OffsetRange, ValuePosition } from './completionCursor';
 import { parserAt } from './analysis';
 import { enumWords } from './completionTypes';
+import { booleanExtras } from './enumBooleans';
 import { listenItems } from './completionListen';
 import { unitListInfo, unitNameItems } from './completionUnits';
 import { SPECIFIER_DESCRIPTIONS, SPECIFIER_TABLES } from './values';
@@ -103,19 +104,31 @@ function checkLineAlone(def: DirectiveDef, word: string, ctx: FeatureContext): b
 
 function enumItems(def: DirectiveDef, parser: string, ctx: FeatureContext): CompletionItem[] {
   const snippets = ENUM_SNIPPETS[parser] ?? {};
-  const words = def.enumValues ?? [];
+  const extras = new Map(booleanExtras(def).map((x) => [x.word as string, x.means]));
   return enumWords(def).filter((word) => checksAccept(def, word, ctx)).map((word, i) => {
-    const isBooleanExtra = !words.includes(word);
     const item: CompletionItem = {
       label: word,
       kind: CompletionItemKind.EnumMember,
       sortText: String(i).padStart(2, '0'),
       insertText: snippets[word] ?? word,
     };
-    if (isBooleanExtra) item.detail = 'boolean';
+    if (extras.has(word)) Object.assign(item, booleanExtraDoc(def, word, extras.get(word)));
     if (snippets[word]) item.insertTextFormat = InsertTextFormat.Snippet;
     return item;
   });
+}
+
+/**
+ * A boolean word beside the table's own words says which of them it stands for: "yes" next to
+ * default/both/ipv6-only is otherwise a guess (it is ipv6-only).
+ */
+function booleanExtraDoc(def: DirectiveDef, word: string, means: string | undefined): Pick<CompletionItem, 'detail' | 'documentation'> {
+  if (!means) return { detail: 'boolean' };
+  const spellings = word === 'yes' ? 'yes, true, on and 1' : 'no, false, off and 0';
+  return {
+    detail: `boolean: same as ${means}`,
+    documentation: { kind: 'markdown', value: `\`${def.name}=${word}\` is read as a boolean and means \`${def.name}=${means}\` (${spellings} all do).` },
+  };
 }
 
 /** FileDescriptorName=: the unit's prefix is the usual choice ("web" for web.socket). */
@@ -171,6 +184,18 @@ function netlinkFamilyItems(req: ValueRequest): CompletionItem[] {
   const { at } = req;
   if (req.text.slice(at.lineValue.start, at.word.start).trim() !== '') return [];
   return withEdits(listenItems('ListenNetlink', { scope: req.ctx.context.scope }), req.toRange(at.word));
+}
+
+/**
+ * Whether valueItems() has anything for an empty value of this directive (the same dispatch, without
+ * building the items): decides whether accepting the directive's name should open the value list.
+ */
+export function offersValues(def: DirectiveDef, ctx: FeatureContext): boolean {
+  const parser = def.parser;
+  if (unitListInfo(def.section, parser) || parser === 'config_parse_socket_listen') return true;
+  if (parser === 'config_parse_fdname') return ctx.context.unitName !== undefined;
+  if (parser === 'config_parse_bool' || parser === 'config_parse_job_mode_isolate' || parser === 'config_parse_tristate') return true;
+  return enumWords(def).length > 0;
 }
 
 function singleValueItems(def: DirectiveDef, parser: string, ctx: FeatureContext): CompletionItem[] {

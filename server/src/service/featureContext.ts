@@ -13,6 +13,8 @@ export interface FeatureContext {
   workspaceUnits: readonly string[];
   /** Also offer directives newer than the target version (the user asked for them). */
   includeNewer?: boolean;
+  /** The client's command that reopens completion (after a directive name with "=" is inserted). */
+  suggestCommand?: string;
   /** The workspace's units and drop-ins, when the host has them (quick fixes that touch a unit's partner). */
   index?: UnitIndex;
 }

@@ -17,6 +17,7 @@ import type { ListenOk } from './values/listen';
 import { specifierFlavorOfParser, unitNameSpecifierValue, type SpecifierFlavor } from './values/specifiers';
 import { parserAt } from './analysis';
 import { directiveAt } from './catalog';
+import { booleanExtras, booleanMeaning } from './enumBooleans';
 
 const MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 
@@ -163,7 +164,7 @@ function keyHover(document: TextDocument, section: Section, entry: Entry, ctx: F
     const at = directiveAt(target, ctx.systemdVersion);
     const words = at.enumValues;
     if (words?.length) {
-      const orBool = at.enumMatch === 'exact-or-boolean' ? ', or a boolean' : '';
+      const orBool = booleanNote(at);
       lines.push(`${type ? '  \n' : ''}**Values:** ${words.map(code).join(' · ')}${orBool}`);
     }
   }
@@ -352,11 +353,31 @@ function listenLines(unit: UnitFile, section: Section, entry: Entry, ctx: Featur
   const parsed = parseListenAddress(entry.key, entry.value, ctx.context.unitName, ctx.systemdVersion);
   if (!parsed.ok) return [`⚠️ ${escapeMarkdown(parsed.message)}`];
   const lines = [describeListen(entry.key, parsed, section)];
+  const family = inet6FamilyLines(parsed, section);
+  if (family.length) lines.push('', ...family);
   if (parsed.legacyPathFrom) lines.push('', `systemd rewrites ${code(parsed.legacyPathFrom)} to ${code(parsed.path ?? '')}; write the /run/ path.`);
   if (parsed.unresolved) lines.push('', 'Contains specifiers that are only expanded on the target system; this is a best guess.');
   const fd = fdPosition(unit, entry, ctx);
   if (fd) lines.push('', fd);
   return lines;
+}
+
+/**
+ * A bare port or [::]:port is an AF_INET6 socket, dual-stack unless BindIPv6Only= says otherwise. Programs
+ * that wrap the fd with a hard-coded AF_INET (Python's socket.fromfd(3, AF_INET, …), copied into many Flask
+ * examples) then read IPv6 socket addresses as IPv4 ones: wrong peers, or errors, with no hint why.
+ */
+function inet6FamilyLines(p: ListenOk, section: Section): string[] {
+  if (p.kind !== 'inet6' || p.host !== '::') return [];
+  const mode = ipv6OnlyMode(section);
+  const peers = mode === 'ipv6-only'
+    ? 'It takes IPv6 clients only (BindIPv6Only=ipv6-only).'
+    : `It is dual-stack: IPv4 clients arrive too, with addresses such as ${code('::ffff:192.0.2.7')}${mode === 'default' ? ' (BindIPv6Only=ipv6-only or the net.ipv6.bindv6only sysctl turns that off)' : ''}.`;
+  return [
+    `**The fd is an IPv6 socket (AF_INET6).** ${peers}`,
+    `A program that wraps it as AF_INET, e.g. Python ${code('socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM)')} (as Flask/werkzeug examples do), gets garbled client addresses. ` +
+      `Wrap it as AF_INET6, or let Python read the family from the fd with ${code('socket.socket(fileno=3)')}; for an IPv4-only socket listen on ${code(`0.0.0.0:${p.port}`)} instead.`,
+  ];
 }
 
 function lastValue(section: Section, key: string): string | undefined {
@@ -539,12 +560,23 @@ const ENUM_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
 };
 
-/** How the boolean words map onto the enum of directives that accept both. */
-const BOOLEAN_ALIASES: Readonly<Record<string, readonly [string, string]>> = {
-  BindIPv6Only: ['ipv6-only', 'both'],
-  DeferTrigger: ['yes', 'no'],
-  Timestamping: ['ns', 'off'],
-};
+/** Timestamping= (config_parse_socket_timestamping) is no table-with-booleans but takes them too. */
+const TIMESTAMPING_BOOLEANS: readonly [string, string] = ['ns', 'off'];
+
+/** What yes/no stand for in this directive, [yes, no]; from enumBooleans.ts where the catalog knows. */
+function booleanAliases(key: string, def: DirectiveDef): readonly [string, string] | undefined {
+  if (key === 'Timestamping') return TIMESTAMPING_BOOLEANS;
+  const m = booleanMeaning(def);
+  return m ? [m.yes, m.no] : undefined;
+}
+
+/** ", or a boolean (yes = ipv6-only, no = both)" after the list of words, for directives that take booleans. */
+function booleanNote(def: DirectiveDef): string {
+  if (def.enumMatch !== 'exact-or-boolean') return '';
+  const extras = booleanExtras(def).filter((x) => x.means);
+  const meanings = extras.length ? ` (${extras.map((x) => `${code(x.word)} = ${code(x.means!)}`).join(', ')})` : '';
+  return `, or a boolean${meanings}`;
+}
 
 function enumLines(entry: Entry, def: DirectiveDef, words: Readonly<Record<string, string>> | undefined): string[] | undefined {
   const value = entry.value;
@@ -552,7 +584,7 @@ function enumLines(entry: Entry, def: DirectiveDef, words: Readonly<Record<strin
   let via = '';
   if (words && !Object.prototype.hasOwnProperty.call(words, word)) {
     const b = parseBoolean(value);
-    const alias = BOOLEAN_ALIASES[entry.key];
+    const alias = booleanAliases(entry.key, def);
     if (b !== undefined && alias) {
       word = b ? alias[0] : alias[1];
       via = ` (the boolean ${code(value)} means ${code(word)})`;

@@ -45,6 +45,11 @@ export interface ServiceSettings extends Partial<ValidationSettings> {
   workspaceUnits?: readonly string[];
   /** Offer directives newer than the target version too. */
   includeNewer?: boolean;
+  /**
+   * A client command that opens the completion list again (VS Code: editor.action.triggerSuggest), run after
+   * a directive name with its "=" is accepted so the values show at once, as when "=" is typed.
+   */
+  suggestCommand?: string;
 }
 
 export interface LanguageService {
@@ -52,7 +57,8 @@ export interface LanguageService {
   parse(document: TextDocument): UnitFile;
   contextOf(document: TextDocument, settings?: ServiceSettings): UnitContext;
   doValidation(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): Diagnostic[];
-  doComplete(document: TextDocument, unit: UnitFile, position: Position, settings?: ServiceSettings): CompletionList;
+  /** `triggerCharacter`: the character whose typing asked for completion (LSP CompletionContext), if any. */
+  doComplete(document: TextDocument, unit: UnitFile, position: Position, settings?: ServiceSettings, triggerCharacter?: string): CompletionList;
   doHover(document: TextDocument, unit: UnitFile, position: Position, settings?: ServiceSettings): Hover | null;
   /** `diagnostics`: the document's current diagnostics (all of them, so "fix all" actions can see every one). */
   doCodeActions(document: TextDocument, unit: UnitFile, range: Range, diagnostics: Diagnostic[], settings?: ServiceSettings): CodeAction[];
@@ -86,6 +92,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     systemdVersion: settings.systemdVersion ?? catalog.newestVersion,
     workspaceUnits: settings.workspaceUnits ?? [],
     includeNewer: settings.includeNewer,
+    suggestCommand: settings.suggestCommand,
     index: options.index,
   });
   return {
@@ -103,7 +110,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         settings: { systemdVersion: settings.systemdVersion ?? catalog.newestVersion, severities: settings.severities },
       });
     },
-    doComplete: (document, unit, position, settings) => doComplete(document, unit, position, featureContext(document, settings)),
+    doComplete: (document, unit, position, settings, triggerCharacter) => doComplete(document, unit, position, featureContext(document, settings), triggerCharacter),
     doHover: (document, unit, position, settings) => doHover(document, unit, position, featureContext(document, settings)),
     doCodeActions(document, unit, range, diagnostics, settings) {
       // A tree parsed from another version of the text would put every edit in the wrong place.

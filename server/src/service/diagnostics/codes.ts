@@ -47,7 +47,7 @@ export const DIAGNOSTIC_CODES = {
   // Directives
   'unknown-directive': {
     severity: 'warning',
-    summary: 'A key systemd does not know in this section; systemd ignores the line. `X-` keys are exempt. The did-you-mean never proposes a single-value key the section already sets or one whose parser rejects the value, and its fix is preferred only when certain (one candidate, one edit away); keys systemd does not have at all (`SocketLinger=`, `Listen=`, `Port=` …) get what to write instead.',
+    summary: 'A key systemd does not know in this section; systemd ignores the line. `X-` keys are exempt. The did-you-mean never proposes a single-value key the section already sets or one whose parser rejects the value, and its fix is preferred only when certain (one candidate, one edit away, no other key of the section within two edits, not already set); keys systemd does not have at all (`SocketLinger=`, `Listen=`, `Port=` …) get what to write instead.',
   },
   'removed-directive': {
     severity: 'warning',
@@ -108,11 +108,11 @@ export const DIAGNOSTIC_CODES = {
   },
   'overridden-directive': {
     severity: 'warning',
-    summary: 'A single-value directive set again later in the same file; only the last assignment counts.',
+    summary: 'A single-value directive set again later in the same file; only the last assignment counts. Its fix removes the earlier line, except in a `[Socket]` with several sockets where a `Listen*=` line sits between the two: the value was meant for one socket, and deleting it would hide that all sockets get the last one.',
   },
   'fdname-per-socket': {
     severity: 'warning',
-    summary: '`FileDescriptorName=` given several times in one unit with several sockets: it names all sockets of the unit, so only the last name survives. Use one .socket unit per name.',
+    summary: '`FileDescriptorName=` given several times in one unit with several sockets: it names all sockets of the unit, so only the last name survives. Use one .socket unit per name (the quick fix splits the unit; no fix just deletes the lost names).',
   },
   'list-reset': {
     severity: 'information',
@@ -162,6 +162,10 @@ export const DIAGNOSTIC_CODES = {
   'private-pids-not-service': {
     severity: 'error',
     summary: '`PrivatePIDs=` other than `no` in a socket, mount or swap unit: systemd (257 and later, which have the setting) refuses the unit; only services can have a PID namespace of their own.',
+  },
+  'relative-exec-argument': {
+    severity: 'warning',
+    summary: 'A relative file on an `Exec*=` command line (`ExecStart=/usr/bin/python3 app.py`, `node server.js`, `./run.sh` as an argument) in a unit without `WorkingDirectory=` or `RootDirectory=`: systemd starts the command in `/` (the user manager: the home directory), so the file is looked for there. Warning for an interpreter\'s script, information for other `./` arguments; options, plain words, `%` specifiers and `$VARIABLES` are not taken for files.',
   },
   'pam-kill-mode': {
     severity: 'error',

@@ -1,6 +1,6 @@
 /** Keys systemd does not know, no longer supports, knows under a newer name, or only knows in a newer version. */
 import { dropsAssignment, type AnalyzedEntry } from '../analysis';
-import { directiveAt, type DirectiveCatalog } from '../catalog';
+import { directiveAt, editDistance as swapDistance, type DirectiveCatalog } from '../catalog';
 import { editDistance } from '../unitNames';
 import { unitTypesForParser } from '../unitTypeSupport';
 import { validatorForParser } from '../values';
@@ -12,14 +12,23 @@ import type { Check, Finding } from './types';
  * Close spellings worth proposing for an unknown key: not a single-value key the section already sets
  * (renaming the line would override that one; a list such as ListenStream= just gets one more), and only
  * keys whose parser takes this very value at the target (else the rename would make a line of another
- * kind). `certain`: one candidate, the same key but for letter case or one edit; only then may an editor
- * apply it as the preferred fix.
+ * kind). `certain` — only then may an editor apply it as the preferred fix — needs all of:
+ *   - one candidate left, the same key but for letter case or one edit;
+ *   - no other key of the section within two edits, kept or filtered out: a typo two edits from the key
+ *     that was meant can be one edit from another key, and then which one was meant is a guess (the
+ *     filters must not turn an ambiguous typo into a "certain" one by removing the intended key);
+ *   - the candidate is not set in the section yet, even a list (another ListenStream= is a new socket).
  */
-function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): { names: string[]; certain: boolean } {
-  const { key, value } = e.entry;
-  const section = e.section.name;
-  const taken = new Set(e.section.entries.map((x) => x.key));
-  const names = catalog.suggest(section, key).filter((name) => {
+export function didYouMean(
+  catalog: DirectiveCatalog,
+  version: number,
+  section: string,
+  taken: ReadonlySet<string>,
+  key: string,
+  value: string,
+): { names: string[]; certain: boolean } {
+  const close = catalog.suggest(section, key);
+  const names = close.filter((name) => {
     const known = catalog.lookup(section, name);
     if (!known) return false;
     const def = directiveAt(known, version);
@@ -27,8 +36,18 @@ function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, versi
     const validate = validatorForParser(def.parser, def.ltype);
     return !validate || !validate(value, { directive: def, systemdVersion: version }).some(dropsAssignment);
   });
-  const certain = names.length === 1 && (names[0].toLowerCase() === key.toLowerCase() || editDistance(names[0], key) <= 1);
+  const lower = key.toLowerCase();
+  const oneEdit = (name: string) => name.toLowerCase() === lower || editDistance(name, key) <= 1;
+  // suggest() sorts by distance, so a second key within two edits would be among its first results.
+  // The same distance suggest() measures (a swap of neighbours is one edit), not the plain one of oneEdit.
+  const rivals = close.filter((name) => name !== names[0] && swapDistance(name.toLowerCase(), lower, 2) <= 2);
+  const certain = names.length === 1 && oneEdit(names[0]) && rivals.length === 0 && !taken.has(names[0]);
   return { names, certain };
+}
+
+function plausibleSuggestions(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): { names: string[]; certain: boolean } {
+  const taken = new Set(e.section.entries.filter((x) => x !== e.entry).map((x) => x.key));
+  return didYouMean(catalog, version, e.section.name, taken, e.entry.key, e.entry.value);
 }
 
 function unknownDirective(e: AnalyzedEntry, catalog: DirectiveCatalog, version: number): Finding {

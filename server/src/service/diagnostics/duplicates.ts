@@ -38,6 +38,13 @@ function countListenSockets(analysis: UnitAnalysis): number {
   return appliedIn(analysis, 'Socket').filter((e) => e.def?.parser === 'config_parse_socket_listen' && e.entry.value !== '').length;
 }
 
+/** A Listen*= line between two assignments: the pattern of a value meant "per socket". */
+function listenBetween(analysis: UnitAnalysis, first: AnalyzedEntry, last: AnalyzedEntry): boolean {
+  return appliedIn(analysis, 'Socket').some(
+    (e) => e.def?.parser === 'config_parse_socket_listen' && e.entry.value !== '' && e.entry.span.start > first.entry.span.start && e.entry.span.start < last.entry.span.start,
+  );
+}
+
 function overriddenFindings(analysis: UnitAnalysis): Finding[] {
   const findings: Finding[] = [];
   const groups: AnalyzedEntry[][] = [];
@@ -60,11 +67,15 @@ function overriddenFindings(analysis: UnitAnalysis): Finding[] {
         });
         continue;
       }
+      const perSocket = manySockets && e.section.name === 'Socket' && listenBetween(analysis, e, last);
+      const why = perSocket
+        ? `, and [Socket] settings apply to every socket of the unit, not to the Listen*= line above them: all sockets get ${e.entry.key}=${last.entry.value}`
+        : ' and only the last assignment counts';
       findings.push({
         code: 'overridden-directive',
         span: e.entry.span,
-        message: `${e.entry.key}=${e.entry.value} has no effect: line ${humanLine(analysis, last)} sets ${e.entry.key}= again and only the last assignment counts.`,
-        data: { lastLine: humanLine(analysis, last) },
+        message: `${e.entry.key}=${e.entry.value} has no effect: line ${humanLine(analysis, last)} sets ${e.entry.key}= again${why}.`,
+        data: { lastLine: humanLine(analysis, last), ...(perSocket ? { perSocket: true } : {}) },
       });
     }
   }

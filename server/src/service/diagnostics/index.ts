@@ -16,6 +16,7 @@ import { checkDirectives } from './directives';
 import { checkDuplicates } from './duplicates';
 import { checkDynamicUser } from './dynamicUser';
 import { checkExec } from './exec';
+import { checkRelativeExec } from './relativeExec';
 import { checkPairService } from './pairService';
 import { checkPairSocket } from './pairSocket';
 import { checkSocket } from './socket';
@@ -30,7 +31,7 @@ import type { Check, CheckInput, Finding } from './types';
 import { checkValues } from './values';
 
 const CHECKS: Check[] = [
-  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkDeprecated, checkValues, checkDuplicates, checkExec, checkService, checkSocket,
+  checkUnitFile, checkSyntax, checkSections, checkDirectives, checkDeprecated, checkValues, checkDuplicates, checkExec, checkRelativeExec, checkService, checkSocket,
   checkTimer, checkPathUnit, checkMountLike, checkSlice,
   checkDynamicUser, checkPairSocket, checkPairService, checkDependencies,
 ];

@@ -8,6 +8,7 @@ import { safeAtoi, safeAtolli, safeAtou, safeAtou64, safeAtouMax, type NumResult
 import { parseNsec, parseSec, parseSecDefInfinity, type TimeResult } from './timespan';
 import { parseSize } from './size';
 import { invalid, rejected, type Consequence } from './problems';
+import { acceptedWordsText } from '../enumBooleans';
 
 const TRUE_WORDS = ['1', 'yes', 'y', 'true', 't', 'on'];
 const FALSE_WORDS = ['0', 'no', 'n', 'false', 'f', 'off'];
@@ -159,13 +160,14 @@ export const validateCpuSchedPolicy = tableOrNumberValidator(['other', 'batch', 
 export const validateCatalogEnum: Validator = (value, ctx) => {
   const { enumValues, enumMatch, enumEmpty } = ctx.directive;
   if (!enumValues || !enumMatch) return none;
-  if (value === '') return enumEmpty === 'invalid' ? [rejected(`${ctx.directive.name}= needs one of ${enumValues.join(', ')}; an empty value is not accepted`)] : none;
+  // With booleans, every word is named with what yes/no stand for (BindIPv6Only=yes is ipv6-only).
+  const accepted = enumMatch === 'exact-or-boolean' ? acceptedWordsText(ctx.directive) : enumValues.join(', ');
+  if (value === '') return enumEmpty === 'invalid' ? [rejected(`${ctx.directive.name}= needs one of ${accepted}; an empty value is not accepted`)] : none;
   if (enumValues.includes(value)) return none;
   if (enumMatch === 'exact-or-boolean' && parseBoolean(value) !== undefined) return none;
   const caseHint = enumValues.find((w) => w.toLowerCase() === value.toLowerCase());
   const hint = caseHint ? ` (matching is case-sensitive: did you mean "${caseHint}"?)` : '';
-  const bools = enumMatch === 'exact-or-boolean' ? ' or a boolean' : '';
-  return [rejected(`Invalid ${ctx.directive.name}=${value}: expected one of ${enumValues.join(', ')}${bools}${hint}`)];
+  return [rejected(`Invalid ${ctx.directive.name}=${value}: expected one of ${accepted}${hint}`)];
 };
 
 /** A table enum whose empty value resets (KillMode=), for when the catalog lacks enumMatch. */

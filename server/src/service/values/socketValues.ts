@@ -59,7 +59,7 @@ export const validateSocketProtocol: Validator = (value, ctx) => {
 /** socket_timestamping_from_string_harder(): off/us/ns, usec/µs/μs/nsec aliases, or a boolean (yes = ns). */
 export const validateTimestamping: Validator = (value, ctx) => {
   if (['off', 'us', 'ns', 'nsec', 'usec', '\u00b5s', '\u03bcs'].includes(value) || parseBoolean(value) !== undefined) return none;
-  return [rejected(`Invalid ${ctx.directive.name}=${value}: expected off, us, ns (or usec, nsec) or a boolean`)];
+  return [rejected(`Invalid ${ctx.directive.name}=${value}: expected off, us, ns (or usec, nsec), or a boolean: yes (= ns) or no (= off)`)];
 };
 
 /** ip_tos table with numeric fallback up to 0xff; empty resets. */
