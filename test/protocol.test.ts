@@ -4,10 +4,11 @@
  * constrains. Each case failed before the fix it names. Over stdio, against the bundled server.
  */
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { CLI_PATH } from './helpers/cli';
 import assert from 'node:assert/strict';
 import type { CompletionList, DocumentSymbol, Range } from 'vscode-languageserver-types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { startLspServer, type LspSession } from './helpers/lspServer';
 import { updateSafely } from '../server/src/service/textSync';
 
@@ -128,22 +129,53 @@ test('prepareRename through an instance with the cursor after the prefix: the ra
   }
 });
 
-test('a cancelled code-action request is answered RequestCancelled', async () => {
-  await withServer(async (server) => {
-    const uri = 'file:///nonexistent/c.socket';
-    const text = '[Socket]\n' + Array.from({ length: 2000 }, (_, i) => `ListenStream=/var/run/s${i}.sock # c\nBacklog=x${i}`).join('\n') + '\n';
-    await server.open(uri, text);
-    await server.diagnosticsFor(uri, 1);
-    const whole = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2001, character: 0 } }, context: { diagnostics: [] } };
-    // The server is busy with a first request while the second one and its cancellation arrive, so the
-    // outcome does not depend on how fast this machine is.
-    const busy = server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
-    const source = new CancellationTokenSource();
-    const request = server.connection.sendRequest('textDocument/codeAction', whole, source.token);
-    source.cancel();
-    await assert.rejects(request, (e: { code?: number }) => e.code === -32800);
-    assert.ok(Array.isArray(await busy));
-    // Not cancelled: answered in full.
-    assert.ok(((await server.connection.sendRequest('textDocument/codeAction', whole)) as unknown[]).length > 1000);
+/** Frames JSON-RPC messages the way LSP does on stdio. */
+function frame(...messages: object[]): Buffer {
+  return Buffer.concat(messages.map((m) => {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...m }), 'utf8');
+    return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+  }));
+}
+
+test('a request cancelled before the server starts it is answered RequestCancelled, and the next one in full', async () => {
+  // One write holds the request and its cancellation, so the server reads both before it runs either:
+  // the order is the protocol's, not this machine's speed.
+  const child = spawn(process.execPath, [CLI_PATH, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let out = Buffer.alloc(0);
+  const responses = new Map<unknown, { result?: unknown; error?: { code: number } }>();
+  child.stdout.on('data', (d: Buffer) => {
+    out = Buffer.concat([out, d]);
+    for (;;) {
+      const head = out.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(out.subarray(0, head).toString('ascii'))?.[1]);
+      if (out.length < head + 4 + length) return;
+      const message = JSON.parse(out.subarray(head + 4, head + 4 + length).toString('utf8'));
+      out = out.subarray(head + 4 + length);
+      if (message.id !== undefined && message.method === undefined) responses.set(message.id, message);
+    }
   });
+  const answer = async (id: unknown) => {
+    for (let i = 0; i < 400 && !responses.has(id); i++) await new Promise((r) => setTimeout(r, 25));
+    return responses.get(id);
+  };
+  try {
+    const uri = 'file:///nonexistent/c.socket';
+    const text = '[Socket]\n' + Array.from({ length: 300 }, (_, i) => `ListenStream=/var/run/s${i}.sock # c`).join('\n') + '\n';
+    const whole = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 301, character: 0 } }, context: { diagnostics: [] } };
+    child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+    assert.ok((await answer(1))?.result, 'initialize answered');
+    child.stdin.write(frame(
+      { method: 'initialized', params: {} },
+      { method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'systemd-unit-file', version: 1, text } } },
+      { id: 2, method: 'textDocument/codeAction', params: whole },
+      { method: '$/cancelRequest', params: { id: 2 } },
+      { id: 3, method: 'textDocument/codeAction', params: whole },
+    ));
+    assert.equal((await answer(2))?.error?.code, -32800);
+    const full = await answer(3);
+    assert.ok(Array.isArray(full?.result) && full.result.length > 100, JSON.stringify(full).slice(0, 200));
+  } finally {
+    child.kill();
+  }
 });

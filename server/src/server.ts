@@ -298,7 +298,9 @@ connection.onCodeAction((p, token) =>
       } catch (e) {
         invalidParams(e);
       }
-      // All of the document's diagnostics, so "fix all of this kind" can see every occurrence.
+      // Fixes are built from the diagnostics of the text as it is: a check still waiting for typing to
+      // pause runs now. All of the document's diagnostics, so "fix all of this kind" sees every occurrence.
+      if (pendingValidations.has(d.uri)) validate(d);
       const diagnostics = published.get(d.uri) ?? (Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : []);
       return service.doCodeActions(d, u, range, diagnostics, settings);
     }),
