@@ -57,3 +57,57 @@ export async function storm(lines = 3000, edits = 1000): Promise<StormFigures> {
     await server.stop();
   }
 }
+
+export interface LargeUnitFigures {
+  lines: number;
+  /** Slowest round trip per request kind, ms. */
+  slowest: Record<string, number>;
+  /** The reference: an empty round trip (sockact/ping). */
+  pingMs: number;
+}
+
+/**
+ * Every request kind at random places of a 10,000-line unit made of real units, a few times each: the
+ * slowest round trip per kind, beside an empty round trip for scale.
+ */
+export async function largeUnitLatency(seedTexts: string[], lines = 10_000, rounds = 5): Promise<LargeUnitFigures> {
+  const server = await startLspServer({ systemdVersion: 252 }, { clientCapabilities: { textDocument: { rename: { prepareSupport: true } } } });
+  try {
+    const body: string[] = [];
+    for (let i = 0; body.length < lines; i++) body.push(...seedTexts[i % seedTexts.length].split('\n'));
+    const text = body.slice(0, lines).join('\n') + '\n';
+    const uri = 'file:///sockact-large/big.service';
+    await server.open(uri, text);
+    await server.diagnosticsFor(uri, 1);
+    const slowest: Record<string, number> = {};
+    const time = async (label: string, params: unknown) => {
+      const method = label.replace(/ \(.*\)$/, '');
+      const t = performance.now();
+      await server.connection.sendRequest(method, params).catch(() => undefined);
+      slowest[label] = Math.max(slowest[label] ?? 0, performance.now() - t);
+    };
+    let pingMs = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const line = Math.floor(((r + 1) / (rounds + 1)) * lines);
+      const position = { line, character: 3 };
+      const doc = { textDocument: { uri } };
+      const t = performance.now();
+      await server.connection.sendRequest('sockact/ping', null);
+      pingMs = Math.min(pingMs, performance.now() - t);
+      await time('textDocument/completion', { ...doc, position });
+      await time('textDocument/hover', { ...doc, position });
+      await time('textDocument/codeAction', { ...doc, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } }, context: { diagnostics: [] } });
+      await time('textDocument/codeAction (one line)', { ...doc, range: { start: position, end: position }, context: { diagnostics: [] } });
+      await time('textDocument/documentSymbol', doc);
+      await time('textDocument/foldingRange', doc);
+      await time('textDocument/documentLink', doc);
+      await time('textDocument/codeLens', doc);
+      await time('textDocument/definition', { ...doc, position });
+      await time('textDocument/references', { ...doc, position, context: { includeDeclaration: true } });
+      await time('textDocument/prepareRename', { ...doc, position });
+    }
+    return { lines, slowest, pingMs };
+  } finally {
+    await server.stop();
+  }
+}
