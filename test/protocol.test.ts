@@ -179,3 +179,19 @@ test('a request cancelled before the server starts it is answered RequestCancell
     child.kill();
   }
 });
+
+test('malformed notifications are ignored without a logged failure, and the server goes on', async () => {
+  const server = await startLspServer({ systemdVersion: 252 });
+  try {
+    const uri = 'file:///nonexistent/n.socket';
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: null });
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: 42, type: 9 }] });
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version: 1, text: null } });
+    await server.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: '[Socket]\nListenStream=80\nBogus=1\n' }] });
+    const p = await server.diagnosticsFor(uri, 2);
+    assert.deepEqual(p.diagnostics.map((d) => d.code), ['unknown-directive']);
+    assert.deepEqual(server.logs.filter((l) => /failed with message|TypeError/.test(l.message)), []);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});

@@ -14,6 +14,7 @@ import {
   type CancellationToken,
   type Connection,
   type Diagnostic,
+  type FileEvent,
   type Position,
   type Range,
 } from 'vscode-languageserver/node';
@@ -222,7 +223,13 @@ connection.onDidChangeConfiguration(async () => {
 
 // The VS Code client watches unit files and drop-ins itself (synchronize.fileEvents in client/src/extension.ts).
 connection.onDidChangeWatchedFiles((params) => {
-  index.applyFileEvents(params.changes);
+  // Only well-formed events (a URI and one of the three kinds); a malformed list is ignored, not a TypeError.
+  const raw: unknown[] = Array.isArray(params?.changes) ? params.changes : [];
+  const changes = raw.filter(
+    (c): c is FileEvent => typeof (c as FileEvent | null)?.uri === 'string' && [1, 2, 3].includes((c as FileEvent).type),
+  );
+  if (!changes.length) return;
+  index.applyFileEvents(changes);
   rescanWorkspaceUnits();
   // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
   scheduleAll();

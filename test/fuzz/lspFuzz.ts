@@ -114,7 +114,8 @@ export function mutate(r: Random, text: string, rounds = 1 + r.int(6)): string {
     }
   }
   lines = lines.slice(0, 2000);
-  return lines.join(r.chance(0.1) ? '\r\n' : '\n');
+  // Mostly LF; CRLF and bare CR (which LSP counts as a line break and systemd does not) now and then.
+  return lines.join(r.chance(0.8) ? '\n' : r.chance(0.5) ? '\r\n' : '\r');
 }
 
 // ------------------------------------------------------------------------------------------------ checks
@@ -323,6 +324,8 @@ export async function fuzzServer(options: FuzzOptions): Promise<Figures> {
       await scenario(server, r, seeds, methods, figures, violation, () => counter++);
       figures.maxRssMb = Math.max(figures.maxRssMb, rssMb(server.pid));
       if (/\n\s+at .+:\d+:\d+\)?\n/.test(server.stderr())) violation(`a stack trace on stderr: ${server.stderr().slice(-800)}`);
+      // A handler that threw is logged by vscode-jsonrpc as "… failed with message: <the error's text>".
+      for (const log of server.logs.splice(0)) if (/failed with message|TypeError|\bat .+:\d+:\d+/.test(log.message)) violation(`the server logged a failure: ${log.message.slice(0, 300)}`);
     }
   } finally {
     if (!server.hasExited()) await server.stop().catch(() => undefined);
@@ -368,6 +371,8 @@ async function scenario(
       });
     } else if (roll < 0.45) {
       pending.push(malformed(server, r, d, methods, violation));
+    } else if (roll < 0.48) {
+      await hostileNotification(server, r, d);
     } else {
       pending.push(request(server, r, d, methods, figures, violation));
     }
@@ -415,6 +420,28 @@ async function request(server: LspSession, r: Random, d: Doc, methods: string[],
     figures.maxLatencyMs = Math.max(figures.maxLatencyMs, ms);
     if (ms > 1000) figures.slow++;
   }
+}
+
+/**
+ * Notifications a confused client might send: for documents never opened, without text, with file events
+ * and renames that make no sense. The server must keep running (checked after every scenario) and keep
+ * its documents intact (the final comparison).
+ */
+async function hostileNotification(server: LspSession, r: Random, d: Doc): Promise<void> {
+  const other = `${d.uri}.unopened.socket`;
+  const [method, params] = r.pick<[string, unknown]>([
+    ['textDocument/didChange', { textDocument: { uri: other, version: 9 }, contentChanges: [{ text: 'x' }] }],
+    ['textDocument/didChange', { textDocument: null, contentChanges: [] }],
+    ['textDocument/didClose', { textDocument: { uri: other } }],
+    ['textDocument/didOpen', { textDocument: { uri: other, languageId: 'systemd-unit-file', version: 1, text: null } }],
+    ['textDocument/didSave', { textDocument: { uri: d.uri } }],
+    ['workspace/didChangeWatchedFiles', { changes: [{ uri: 'file:///sockact-fuzz/none/x.service', type: 3 }, { uri: 42, type: 9 }] }],
+    ['workspace/didChangeWatchedFiles', { changes: null }],
+    ['$/cancelRequest', { id: 999999 }],
+    ['$/setTrace', { value: 'verbose' }],
+  ]);
+  await server.connection.sendNotification(method, params);
+  if (method === 'textDocument/didOpen') await server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
 }
 
 /** A request missing what it needs: InvalidParams, never an internal error. */

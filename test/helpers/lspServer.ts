@@ -21,6 +21,8 @@ export interface LspSession {
   hasExited(): boolean;
   /** What the server wrote on stderr, when started with captureStderr. */
   stderr(): string;
+  /** Every window/logMessage so far (type 1 error … 4 log). */
+  logs: Array<{ type: number; message: string }>;
   /** What the server answered to initialize. */
   capabilities: Record<string, unknown>;
   /** Every `sockact/status` notification so far. */
@@ -67,6 +69,8 @@ export async function startLspServer(settings: Record<string, unknown>, options:
     waiters.splice(0).forEach((w) => w());
   });
   connection.onNotification('sockact/status', (s: unknown) => statuses.push(s));
+  const logs: Array<{ type: number; message: string }> = [];
+  connection.onNotification('window/logMessage', (m: { type: number; message: string }) => logs.push(m));
   let configured!: () => void;
   const settingsRead = new Promise<void>((resolve) => (configured = resolve));
   connection.onRequest('workspace/configuration', () => {
@@ -104,6 +108,7 @@ export async function startLspServer(settings: Record<string, unknown>, options:
     pid: child.pid!,
     hasExited: () => exited,
     stderr: () => stderr,
+    logs,
     capabilities: init.capabilities,
     statuses,
     diagnostics: (uri, ok, what) =>
