@@ -9,14 +9,25 @@
 // Debian packages are installed with apt-get only when missing (ripgrep, libkrb5-dev, chromium).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_VERSION = '4.100.3';
-/** Where code-server is installed; SOCKACT_CODE_SERVER_DIR moves it (e.g. to a folder a CI cache keeps). */
-export const CODE_SERVER_DIR = resolve(process.env.SOCKACT_CODE_SERVER_DIR || join(ROOT, '.cache', 'code-server'));
+/**
+ * Where code-server is installed; SOCKACT_CODE_SERVER_DIR moves it (e.g. to a folder a CI cache keeps).
+ * Inside the checkout by default, but not when the checkout's path has a blank in it: npm builds
+ * code-server's native modules with node-gyp and make, and make cannot build in such a folder. Then it
+ * goes to ~/.cache/sockact (or the temp folder, should the home folder's path have a blank too).
+ */
+function defaultCodeServerDir() {
+  const blank = (p) => /\s/.test(p);
+  if (!blank(ROOT)) return join(ROOT, '.cache', 'code-server');
+  const home = join(homedir(), '.cache', 'sockact', `code-server-${CODE_SERVER_VERSION}`);
+  return blank(home) ? join(tmpdir(), `sockact-code-server-${CODE_SERVER_VERSION}`) : home;
+}
+export const CODE_SERVER_DIR = resolve(process.env.SOCKACT_CODE_SERVER_DIR || defaultCodeServerDir());
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';
 /** Arguments for Chromium under playwright-core (add your own --user-data-dir or use launchPersistentContext). */
