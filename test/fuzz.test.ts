@@ -4,7 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fuzzServer } from './fuzz/lspFuzz';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createLanguageService } from '../server/src/service/languageService';
+import { fuzzServer, PIECES, seedUnits } from './fuzz/lspFuzz';
+import { rangeInside } from './fuzz/model';
 import { fuzzLint } from './fuzz/lintFuzz';
 import { storm } from './fuzz/storm';
 
@@ -29,4 +33,38 @@ test('a typing storm on a 3,000-line unit: the final text gets its diagnostics a
   const s = await storm(3000, 300);
   assert.ok(s.warnings > 1000, `the unit should be full of warnings: ${s.warnings}`);
   assert.ok(s.maxRssMb < 300, `resident memory ${s.maxRssMb.toFixed(0)} MB`);
+});
+
+test('property (fast-check): any mutation of a real unit is diagnosed without a throw, every range inside the text', () => {
+  const seeds = seedUnits().slice(0, 200);
+  const insertion = fc.record({ at: fc.nat(), piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 })) });
+  const service = createLanguageService({});
+  fc.assert(
+    fc.property(fc.constantFrom(...seeds), fc.array(insertion, { maxLength: 8 }), fc.constantFrom('socket', 'service', 'timer', 'mount', 'conf'), (seedText, inserts, ext) => {
+      let text = seedText;
+      for (const { at, piece } of inserts) {
+        const i = at % (text.length + 1);
+        text = text.slice(0, i) + piece + text.slice(i);
+      }
+      const document = TextDocument.create(`file:///fc/x.${ext}`, 'systemd-unit-file', 1, text);
+      const unit = service.parse(document);
+      for (const d of service.doValidation(document, unit, { systemdVersion: 252 })) {
+        if (!rangeInside(text, d.range)) throw new Error(`diagnostic ${d.code} outside the text: ${JSON.stringify(d.range)}`);
+      }
+      for (const s of service.findDocumentSymbols(document, unit)) if (!rangeInside(text, s.range)) throw new Error('symbol outside the text');
+    }),
+    { seed: 20261202, numRuns: 300 },
+  );
+});
+
+test('property (fast-check): random bytes decoded as a unit never make the service throw', () => {
+  const service = createLanguageService({});
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+      const text = new TextDecoder().decode(bytes);
+      const document = TextDocument.create('file:///fc/bytes.socket', 'systemd-unit-file', 1, text);
+      service.doValidation(document, service.parse(document), { systemdVersion: 262 });
+    }),
+    { seed: 7, numRuns: 300 },
+  );
 });

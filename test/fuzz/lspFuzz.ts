@@ -76,7 +76,7 @@ export function seedUnits(): string[] {
 }
 
 /** Pieces systemd's reader treats specially, for insertions. */
-const PIECES = [
+export const PIECES = [
   '\n', '\r\n', '\r', '\\\n', '\\', '=', ' = ', '[', ']', '[Socket]\n', '[Service]\n', '[Unit]\n', '[Install]\n', '#', ';', '%', '%i', '%n',
   '$', '"', "'", ' ', '\t', '\0', '\uFEFF', 'é', '\uFFFD', '😀', '\ud800', 'ListenStream=', 'Accept=yes', 'Service=', 'Requires=',
   'ExecStart=/usr/bin/', '8080', '[::]:80', '/run/x.sock', 'yes', 'no', '-', '@', '.service', 'kresd@%i.service', 'x'.repeat(200),
