@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeOf, diagnosticsWith, ours, positionOf, revertAll, waitFor, workspaceRoot } from './helpers';
+import { codeOf, diagnosticsWith, ours, positionOf, waitFor, workspaceRoot } from './helpers';
 
 const encoder = new TextEncoder();
 
@@ -36,8 +36,18 @@ function textAfter(doc: vscode.TextDocument, action: vscode.CodeAction): string 
 
 const SERVICE = '[Service]\nExecStart=/usr/bin/true\n';
 
+/** Closes this suite's editors (nothing here is edited, so nothing asks to be saved) and removes its folder. */
+async function cleanUp(): Promise<void> {
+  const dir = vscode.Uri.joinPath(workspaceRoot(), 'tutorial');
+  const mine = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.startsWith(dir.path + '/'));
+  await vscode.window.tabGroups.close(mine);
+  await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+}
+
 describe('the tutorial units, as pasted', () => {
-  after(revertAll);
+  after(cleanUp);
 
   it('SocketLinger=0 beside SocketUser=myapp: no fix makes it SocketUser=, none is preferred', async () => {
     const doc = await pasted('linger.socket', '[Socket]\nListenStream=8080\nSocketUser=myapp\nSocketLinger=0\n', { 'linger.service': SERVICE });
