@@ -136,8 +136,12 @@ export async function browserChecks(page, { record, root, resultsDir }) {
   });
 
   await check(page, 'hovering the squiggle shows the diagnostic message', async () => {
-    const box = await squiggleOn(page, 'Backlog=lots');
-    if (!box) throw new Error('no squiggle on the Backlog line');
+    // Polled: Monaco may be redrawing the lines (code lenses, the lightbulb) right after the last check.
+    const box = await eventually(async () => {
+      const found = await squiggleOn(page, 'Backlog=lots');
+      if (!found) throw new Error('no squiggle on the Backlog line');
+      return found;
+    }, 'the squiggle under Backlog=lots');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'Backlog' });
     await eventually(async () => {
