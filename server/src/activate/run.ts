@@ -16,6 +16,7 @@ import { resolveSystemdVersion } from '../node/systemdVersion';
 import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
 import { ipv6WrapNote } from './ipv6Note';
+import { dieWithParent, orphanNote } from './orphans';
 import * as libc from './libc';
 import { formatInterval, RateLimit, startLimitMessage, triggerLimitMessage } from './limits';
 import { shallRestart } from './restart';
@@ -185,6 +186,8 @@ export async function runActivate(args: string[]): Promise<number> {
   }
 
   const bound = openAll(config, (line) => log(`warning: ${line}`));
+  const noOrphans = orphanNote();
+  if (noOrphans) log(noOrphans);
   const launch: Launch = { config, bound, exe, command, cwd, stdinSocket, stdoutSocket };
   return config.accept ? runAccepting(launch) : runOnDemand(launch, options.now);
 }
@@ -281,7 +284,9 @@ function startProgram(l: Launch, fds: number[], env: Record<string, string>, cap
   const gate = gated && !viaStdio ? 3 + passed.length : undefined;
   const stdio: StdioOptions = [l.stdinSocket ? fds[0] : 'inherit', l.stdoutSocket ? fds[0] : 'inherit', captureStderr ? 'pipe' : 'inherit', ...passed, ...(gate ? ['pipe' as const] : [])];
   const script = gate ? gatedWrapper(gate) : WRAPPER;
-  const child = spawn(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', script, l.exe, ...l.command.slice(1)], {
+  // The program dies with sockact, even when sockact is SIGKILLed (orphans.ts).
+  const argv = dieWithParent(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', script, l.exe, ...l.command.slice(1)]);
+  const child = spawn(argv.file, argv.args, {
     stdio,
     // With the socket as stdin/stdout there are no LISTEN_* (n_fds becomes 0), but REMOTE_* stay.
     env: childEnv(l.config, viaStdio ? Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LISTEN_'))) : env),
