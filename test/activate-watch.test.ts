@@ -196,3 +196,53 @@ test('--watch usage: --build-arg needs --build, --build needs --watch, --watch= 
     assert.match(run.err(), message);
   }
 });
+
+test('Accept=no: a program that ignores SIGTERM is killed after TimeoutStopSec=; a crash loop under --watch keeps the sockets until the next change', async () => {
+  const port = await freePort();
+  const { dir } = probeDir('stubborn');
+  const app = join(dir, 'app');
+  mkdirSync(app, { recursive: true });
+  // Serves fd 3, ignores SIGTERM; with CRASH set it exits 3 at once.
+  writeFileSync(join(app, 'stubborn.mjs'), `import * as net from 'node:net';\nimport { existsSync } from 'node:fs';\nif (existsSync(new URL('./crash', import.meta.url))) process.exit(3);\nprocess.on('SIGTERM', () => {});\nnet.createServer((c) => c.end(\`pid \${process.pid}\\n\`)).listen({ fd: 3 });\n`);
+  writeFileSync(join(dir, 's.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=30s\n`);
+  writeFileSync(join(dir, 's.service'), `[Service]\nWorkingDirectory=${app}\nExecStart=${execLine(process.execPath, 'stubborn.mjs')}\nTimeoutStopSec=300ms\n`);
+  const run = start(['--now', '--watch', join(dir, 's.socket')]);
+  const pending: net.Socket[] = [];
+  try {
+    const [pid] = await waitFor('the start', () => startedPids(run.err()).length > 0 && startedPids(run.err()));
+    const ask = () => new Promise<string>((resolve) => {
+      const c = net.connect({ host: '127.0.0.1', port });
+      let data = '';
+      c.on('data', (d) => (data += d));
+      c.on('end', () => resolve(data));
+      c.on('error', () => resolve(''));
+    });
+    assert.equal(await ask(), `pid ${pid}\n`);
+    const t0 = Date.now();
+    writeFileSync(join(app, 'crash'), '');
+    await waitFor('the kill', () => run.err().includes(`pid ${pid} did not stop within 300ms (TimeoutStopSec=); killed`));
+    assert.ok(Date.now() - t0 < 2000);
+    await waitFor('the crash', () => /exited with code 3/.test(run.err()));
+    // Queued connections start it again and again, until the trigger limit: sockact keeps the sockets.
+    for (let i = 0; i < 3; i++) {
+      const c = net.connect({ host: '127.0.0.1', port });
+      c.on('error', () => {});
+      pending.push(c);
+    }
+    await waitFor('the limit', () => /trigger limit hit: .*; under --watch the sockets stay open and the next change starts it again/.test(run.err()));
+    assert.equal(run.child.exitCode, null, 'sockact still runs');
+    rmSync(join(app, 'crash'));
+    await waitFor('the reset', () => /changed: the limits are reset/.test(run.err()));
+    // The queued connections are answered by the fixed program.
+    for (const c of pending) {
+      let data = '';
+      c.on('data', (d) => (data += d));
+      await waitFor('an answer to a queued connection', () => /^pid \d+\n$/.test(data));
+    }
+    assert.match(await ask(), /^pid \d+\n$/);
+    // No stopRun: it ignores SIGTERM; the SIGKILL below takes it along (orphans.ts).
+  } finally {
+    for (const c of pending) c.destroy();
+    kill(run.child);
+  }
+});

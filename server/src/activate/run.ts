@@ -262,7 +262,7 @@ function watchSetup(w: WatchOptions, command: string[], exe: string, cwd: string
 function startWatching(l: Launch, changed: (path: string) => void): TreeWatcher | undefined {
   if (!l.watch) return undefined;
   const w = new TreeWatcher(l.watch.roots, changed, log);
-  const where = l.watch.roots.map((r) => relative('.', r) || '.').join(', ');
+  const where = l.watch.roots.map(shown).join(', ');
   log(`watching ${where} (${w.folders} folder${w.folders === 1 ? '' : 's'})${l.watch.build ? `; building with ${l.watch.build.join(' ')} before each restart` : ''}`);
   return w;
 }
@@ -276,8 +276,14 @@ async function buildFor(l: Launch, what: string, keeping: string): Promise<boole
   return !why;
 }
 
+/** A path as the user sees it: relative when under the current folder, else absolute. */
+function shown(path: string): string {
+  const r = relative('.', path);
+  return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? path : r;
+}
+
 function changedName(path: string): string {
-  return relative('.', path) || path;
+  return shown(path);
 }
 
 interface Supervisor {
@@ -464,7 +470,8 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
     // Like systemd: wait until a connection, datagram or write is queued on any socket (poll(), which
     // neither accepts nor reads), start the program, and after it exits wait again.
     const waitForWork = async () => {
-      arm();
+      // A --watch restart may have armed one already.
+      if (!armed) arm();
       for (;;) {
         const ready = await libc.pollReadable([...fds, wake.readFd], -1);
         if (sup.stopping) return;
