@@ -6,6 +6,9 @@
  * the child, so util-linux's `setpriv --pdeathsig SIGKILL` sets it and execs the rest of the command line;
  * the setting survives the later execs (sh, then the program), so LISTEN_PID stays the program's pid.
  *
+ * The signal comes when the thread that forked the child ends; Node spawns from its main thread, which lives
+ * as long as sockact does.
+ *
  * SIGKILL rather than SIGTERM: sockact is gone and can no longer escalate, so a program that ignores SIGTERM
  * would stay. The kernel clears the setting when a setuid or setgid program is exec'd, and it reaches only
  * the direct child: what the program itself starts dies with it only if the program sees to that.

@@ -282,10 +282,6 @@ function shown(path: string): string {
   return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? path : r;
 }
 
-function changedName(path: string): string {
-  return shown(path);
-}
-
 interface Supervisor {
   pids: Set<number>;
   stopping: boolean;
@@ -550,7 +546,7 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
 
     /** One change (a burst of events): build, then replace the running program or leave it to the next start. */
     const replace = async (path: string) => {
-      const what = changedName(path);
+      const what = shown(path);
       const ok = await (building = buildFor(l, what, running !== undefined ? `pid ${running} keeps running` : 'the next connection starts the program as it was'));
       building = undefined;
       if (!ok || sup.stopping) return;
@@ -677,7 +673,7 @@ function runAccepting(l: Launch): Promise<number> {
     // Every connection starts the program afresh, so a change needs no restart: the open connections
     // finish with the program they have, the next ones get the new one (after the build, if any).
     const replace = async (path: string) => {
-      const what = changedName(path);
+      const what = shown(path);
       const ok = await (building = buildFor(l, what, 'new connections get the program as it was'));
       building = undefined;
       if (!ok || sup.stopping) return;
