@@ -79,6 +79,8 @@ export interface ServiceConfig {
   /** StartLimitIntervalSec=/StartLimitBurst= of the service (systemd's defaults without a service file). */
   startLimit: LimitSetting;
   restart: RestartPolicy;
+  /** TimeoutStopSec= (or TimeoutSec=), when set: how long a watch restart waits before SIGKILL (watch.ts). */
+  timeoutStopMs?: number;
 }
 
 function last(analysis: UnitAnalysis, section: string, key: string): string | undefined {
@@ -203,6 +205,11 @@ function readService(name: string, path: string | undefined, catalog: DirectiveC
   service.stdinSocket = last(analysis, 'Service', 'StandardInput') === 'socket';
   service.stdoutSocket = last(analysis, 'Service', 'StandardOutput') === 'socket';
   service.nonBlocking = bool(analysis, 'Service', 'NonBlocking', false);
+  // TimeoutSec= sets both timeouts; a TimeoutStopSec= after it (or before: the last one wins) sets the stop one.
+  let stop: string | undefined;
+  for (const e of appliedIn(analysis, 'Service')) if (e.entry.key === 'TimeoutStopSec' || e.entry.key === 'TimeoutSec') stop = e.entry.value;
+  const stopMs = stop ? spanMs(stop) : undefined;
+  if (stopMs !== undefined) service.timeoutStopMs = stopMs;
   return service;
 }
 

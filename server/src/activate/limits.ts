@@ -41,6 +41,12 @@ export class RateLimit {
     this.num++;
     return true;
   }
+
+  /** Forgets every event (`systemctl reset-failed`; --watch after a limit was hit). */
+  reset(): void {
+    this.begin = -1;
+    this.num = 0;
+  }
 }
 
 export interface LimitSetting {

@@ -1,5 +1,5 @@
 /**
- * `sockact activate [--systemd-version N] [--now] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
+ * `sockact activate [--systemd-version N] [--now] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
  * systemd would hand it its sockets. The sockets are opened as systemd opens them (sockets.ts) and only
  * poll()ed here, never accepted or read on the program's behalf. Accept=no: the program starts with them as
  * fds 3, 4, … when the first connection, datagram or write is waiting (or at once with --now), and again
@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { decodeUnitBytes } from '../node/fileResolver';
@@ -16,9 +16,11 @@ import { resolveSystemdVersion } from '../node/systemdVersion';
 import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
 import { ipv6WrapNote } from './ipv6Note';
+import { dieWithParent, orphanNote } from './orphans';
 import * as libc from './libc';
 import { formatInterval, RateLimit, startLimitMessage, triggerLimitMessage } from './limits';
 import { shallRestart } from './restart';
+import { resolveRoots, runBuild, stopTimeout, TreeWatcher, type WatchOptions } from './watch';
 import { ActivateError, applySocketOptions, openAll, releaseAll, type BoundSocket } from './sockets';
 
 /** Sets LISTEN_PID to the exec'd program's own pid; all user data travels as positional arguments. */
@@ -44,6 +46,8 @@ function log(line: string): void {
 
 interface Options {
   systemdVersion?: string;
+  /** --watch / --watch=PATH and --build (watch.ts). */
+  watch?: WatchOptions;
   /** Start the program at launch instead of at the first connection (systemd-socket-activate --now). */
   now: boolean;
   unit: string;
@@ -55,9 +59,30 @@ function parseArgs(args: string[]): Options {
   let unit: string | undefined;
   let command: string[] | undefined;
   let now = false;
+  let watch: WatchOptions | undefined;
+  const buildArgs: string[] = [];
+  let build: string | undefined;
+  // An option's value is either after '=' or the next word, taken as it is (it may start with '-').
+  const value = (arg: string, i: number): [string | undefined, number] => (arg.includes('=') ? [arg.slice(arg.indexOf('=') + 1), i] : [args[i + 1], i + 1]);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--') {
+    if (arg === '--watch' || arg.startsWith('--watch=')) {
+      watch ??= { paths: [], defaultTree: false };
+      if (arg === '--watch') watch.defaultTree = true;
+      else if (arg === '--watch=') throw new UsageError('--watch= wants a file or folder (or no = for the default tree)');
+      else watch.paths.push(arg.slice('--watch='.length));
+    } else if (arg === '--build-arg' || arg.startsWith('--build-arg=')) {
+      const [v, next] = value(arg, i);
+      if (v === undefined) throw new UsageError('--build-arg wants an argument');
+      buildArgs.push(v);
+      i = next;
+    } else if (arg === '--build' || arg.startsWith('--build=')) {
+      const [v, next] = value(arg, i);
+      if (!v) throw new UsageError('--build wants the build program (its arguments go in --build-arg, one each)');
+      if (build !== undefined) throw new UsageError('one --build only; give its arguments with --build-arg, one each');
+      build = v;
+      i = next;
+    } else if (arg === '--') {
       command = args.slice(i + 1);
       if (!command.length) throw new UsageError('nothing after --: give the program to run');
       break;
@@ -77,7 +102,12 @@ function parseArgs(args: string[]): Options {
   }
   if (!unit) throw new UsageError('no .socket unit given');
   if (!unit.endsWith('.socket')) throw new UsageError(`${unit} is not a .socket unit`);
-  return { systemdVersion, unit, command, now };
+  if (buildArgs.length && build === undefined) throw new UsageError('--build-arg without --build');
+  if (build !== undefined) {
+    if (!watch) throw new UsageError('--build runs before each restart of --watch; give --watch too');
+    watch.build = [build, ...buildArgs];
+  }
+  return { systemdVersion, unit, command, now, watch };
 }
 
 function findExecutable(file: string, cwd: string | undefined): string | undefined {
@@ -184,8 +214,11 @@ export async function runActivate(args: string[]): Promise<number> {
     throw new ActivateError('StandardInput=/StandardOutput=socket needs exactly one socket (or Accept=yes)');
   }
 
+  const watching = options.watch ? watchSetup(options.watch, command, exe, cwd, config.service?.timeoutStopMs) : undefined;
   const bound = openAll(config, (line) => log(`warning: ${line}`));
-  const launch: Launch = { config, bound, exe, command, cwd, stdinSocket, stdoutSocket };
+  const noOrphans = orphanNote();
+  if (noOrphans) log(noOrphans);
+  const launch: Launch = { config, bound, exe, command, cwd, stdinSocket, stdoutSocket, watch: watching };
   return config.accept ? runAccepting(launch) : runOnDemand(launch, options.now);
 }
 
@@ -197,11 +230,63 @@ interface Launch {
   cwd: string | undefined;
   stdinSocket: boolean;
   stdoutSocket: boolean;
+  watch?: WatchSetup;
+}
+
+interface WatchSetup {
+  roots: string[];
+  /** The build step with its program resolved, or undefined. */
+  build?: string[];
+  /** How long a replaced program gets between SIGTERM and SIGKILL (Infinity: no SIGKILL). */
+  stopMs: number;
+}
+
+/** Checked before any socket is opened: what to watch exists, and so does the build program. */
+function watchSetup(w: WatchOptions, command: string[], exe: string, cwd: string | undefined, timeoutStopMs: number | undefined): WatchSetup {
+  let roots: string[];
+  try {
+    roots = resolveRoots(w, command, exe, cwd);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let build: string[] | undefined;
+  if (w.build) {
+    const program = findExecutable(w.build[0], cwd);
+    if (!program) throw new ActivateError(`--build: program not found or not executable: ${w.build[0]}`);
+    build = [program, ...w.build.slice(1)];
+  }
+  return { roots, build, stopMs: stopTimeout(timeoutStopMs) };
+}
+
+/** Starts the watcher for a run (nothing without --watch); closed when the run stops. */
+function startWatching(l: Launch, changed: (path: string) => void): TreeWatcher | undefined {
+  if (!l.watch) return undefined;
+  const w = new TreeWatcher(l.watch.roots, changed, log);
+  const where = l.watch.roots.map(shown).join(', ');
+  log(`watching ${where} (${w.folders} folder${w.folders === 1 ? '' : 's'})${l.watch.build ? `; building with ${l.watch.build.join(' ')} before each restart` : ''}`);
+  return w;
+}
+
+/** Runs the build (if any) for a change; true when the program may be replaced. */
+async function buildFor(l: Launch, what: string, keeping: string): Promise<boolean> {
+  if (!l.watch?.build) return true;
+  log(`${what} changed: building`);
+  const why = await runBuild(l.watch.build, l.cwd);
+  if (why) log(`build failed: ${why}; ${keeping}`);
+  return !why;
+}
+
+/** A path as the user sees it: relative when under the current folder, else absolute. */
+function shown(path: string): string {
+  const r = relative('.', path);
+  return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? path : r;
 }
 
 interface Supervisor {
   pids: Set<number>;
   stopping: boolean;
+  /** Run once when the stop begins (the watcher is closed there). */
+  onStop?: () => void;
 }
 
 /**
@@ -216,6 +301,7 @@ function installStop(sup: Supervisor, bound: BoundSocket[], wake: ReturnType<typ
   const stop = (code: number) => {
     if (sup.stopping) return;
     sup.stopping = true;
+    sup.onStop?.();
     wake.wake();
     for (const pid of sup.pids) {
       try {
@@ -281,7 +367,9 @@ function startProgram(l: Launch, fds: number[], env: Record<string, string>, cap
   const gate = gated && !viaStdio ? 3 + passed.length : undefined;
   const stdio: StdioOptions = [l.stdinSocket ? fds[0] : 'inherit', l.stdoutSocket ? fds[0] : 'inherit', captureStderr ? 'pipe' : 'inherit', ...passed, ...(gate ? ['pipe' as const] : [])];
   const script = gate ? gatedWrapper(gate) : WRAPPER;
-  const child = spawn(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', script, l.exe, ...l.command.slice(1)], {
+  // The program dies with sockact, even when sockact is SIGKILLed (orphans.ts).
+  const argv = dieWithParent(viaStdio ? l.exe : '/bin/sh', viaStdio ? l.command.slice(1) : ['-c', script, l.exe, ...l.command.slice(1)]);
+  const child = spawn(argv.file, argv.args, {
     stdio,
     // With the socket as stdin/stdout there are no LISTEN_* (n_fds becomes 0), but REMOTE_* stay.
     env: childEnv(l.config, viaStdio ? Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('LISTEN_'))) : env),
@@ -328,8 +416,26 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
   const wake = libc.wakePipe();
   let explained = false;
   let stuckNoted = false;
+  /** The program now running (Accept=no runs one at a time). */
+  let running: number | undefined;
+  /** --watch: the program being replaced, and what to do once its successor has started. */
+  let replacing: { pid: number; killTimer?: NodeJS.Timeout; done: () => void } | undefined;
+  /** --watch: a build in progress; a connection waits for it, so it gets the program being built. */
+  let building: Promise<boolean> | undefined;
+  /** --watch: a limit was hit; the sockets stay open and the next change starts afresh. */
+  let halted = false;
   return new Promise<number>((resolveRun) => {
     const stop = installStop(sup, bound, wake, resolveRun);
+    // A limit hit ends the run, except under --watch, where the fix is one save away.
+    const limitHit = (line: string) => {
+      if (l.watch) {
+        log(`${line}; under --watch the sockets stay open and the next change starts it again`);
+        halted = true;
+      } else {
+        log(line);
+        stop(1);
+      }
+    };
 
     // The next start, armed while sockact waits: a wrapper that holds the fds and execs on release.
     let armed: { run: Started; early: () => void } | undefined;
@@ -360,30 +466,30 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
     // Like systemd: wait until a connection, datagram or write is queued on any socket (poll(), which
     // neither accepts nor reads), start the program, and after it exits wait again.
     const waitForWork = async () => {
-      arm();
+      // A --watch restart may have armed one already.
+      if (!armed) arm();
       for (;;) {
         const ready = await libc.pollReadable([...fds, wake.readFd], -1);
         if (sup.stopping) return;
         wake.drain();
-        if (ready.some((fd) => fds.includes(fd))) return start('trigger');
+        if (ready.some((fd) => fds.includes(fd))) {
+          if (building) await building;
+          return start('trigger');
+        }
       }
     };
 
     // A start the socket asks for counts against its trigger limit; every start (also --now and
     // Restart=) against the service's start limit. Either one hit fails the socket: stop, exit 1.
-    const start = (by: 'trigger' | 'now' | 'restart') => {
-      if (sup.stopping) return;
+    // A --watch restart counts against neither (README: systemctl restart would, but saving a file six
+    // times in ten seconds is a normal development loop, not a crash loop).
+    const start = (by: 'trigger' | 'now' | 'restart' | 'watch') => {
+      if (sup.stopping || halted) return;
       if (by === 'trigger' && !triggers.below()) {
         const n = config.triggerLimit.burst;
-        log(triggerLimitMessage(config.triggerLimit, `the socket started the program ${n} time${n === 1 ? '' : 's'}`, config.unitName));
-        stop(1);
-        return;
+        return limitHit(triggerLimitMessage(config.triggerLimit, `the socket started the program ${n} time${n === 1 ? '' : 's'}`, config.unitName));
       }
-      if (!starts.below()) {
-        log(startLimitMessage(service.startLimit, service.name, config.unitName));
-        stop(1);
-        return;
-      }
+      if (by !== 'watch' && !starts.below()) return limitHit(startLimitMessage(service.startLimit, service.name, config.unitName));
       noteIpv6();
       let run: Started | undefined;
       if (armed?.run.release()) {
@@ -403,12 +509,27 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
       const pid = child.pid;
       if (pid === undefined) return;
       sup.pids.add(pid);
+      running = pid;
       log(`started pid ${pid}: ${l.command.join(' ')}`);
       const stuck = stuckNoted ? undefined : watchStuck(bound, pid, () => (stuckNoted = true));
       child.on('exit', async (code, signal) => {
         if (stuck) clearInterval(stuck);
+        // Replaced by --watch: the next program starts at once, on the same sockets (it was running).
+        if (replacing?.pid === pid) {
+          const r = replacing;
+          replacing = undefined;
+          clearTimeout(r.killTimer);
+          sup.pids.delete(pid);
+          running = undefined;
+          log(`pid ${pid} ${describeExit(code, signal)}`);
+          start('watch');
+          r.done();
+          void started.drained();
+          return;
+        }
         await started.drained();
         sup.pids.delete(pid);
+        if (running === pid) running = undefined;
         log(`pid ${pid} ${describeExit(code, signal)}`);
         if (!explained && !l.stdinSocket && !l.stdoutSocket && /EADDRINUSE|address already in use/i.test(started.tail())) {
           explained = true;
@@ -423,12 +544,75 @@ function runOnDemand(l: Launch, now: boolean): Promise<number> {
       });
     };
 
+    /** One change (a burst of events): build, then replace the running program or leave it to the next start. */
+    const replace = async (path: string) => {
+      const what = shown(path);
+      const ok = await (building = buildFor(l, what, running !== undefined ? `pid ${running} keeps running` : 'the next connection starts the program as it was'));
+      building = undefined;
+      if (!ok || sup.stopping) return;
+      if (halted) {
+        halted = false;
+        triggers.reset();
+        starts.reset();
+        log(`${what} changed: the limits are reset; waiting for the next connection`);
+        return void waitForWork();
+      }
+      if (running === undefined) {
+        log(`${what} changed: the next connection starts the new program`);
+        return;
+      }
+      const pid = running;
+      const stopMs = l.watch!.stopMs;
+      log(`${what} changed: restarting pid ${pid} (SIGTERM${stopMs === Infinity ? '' : `, SIGKILL after ${formatInterval(stopMs)}`})`);
+      // The successor is forked now and waits at its gate, so the switch costs one write.
+      if (!armed) arm();
+      await new Promise<void>((done) => {
+        replacing = { pid, done };
+        if (stopMs !== Infinity) {
+          replacing.killTimer = setTimeout(() => {
+            log(`pid ${pid} did not stop within ${formatInterval(stopMs)} (TimeoutStopSec=); killed`);
+            signalGroup(pid, 'SIGKILL');
+          }, stopMs);
+        }
+        signalGroup(pid, 'SIGTERM');
+      });
+    };
+    const watcher = startWatching(l, serialized(replace));
+    sup.onStop = () => watcher?.close();
+
     if (now) start('now');
     else {
       log('waiting for the first connection to start the program (--now starts it at once)');
       void waitForWork();
     }
   });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch { /* gone already */ }
+}
+
+/**
+ * One change at a time: a change that comes while the last one is still being handled (a build, a program
+ * stopping) is handled once after it, with the newest path.
+ */
+function serialized(handle: (path: string) => Promise<void>): (path: string) => void {
+  let busy = false;
+  let next: string | undefined;
+  const run = async (path: string) => {
+    busy = true;
+    try {
+      for (let p: string | undefined = path; p !== undefined; p = next, next = undefined) await handle(p);
+    } finally {
+      busy = false;
+    }
+  };
+  return (path) => {
+    if (busy) next = path;
+    else void run(path);
+  };
 }
 
 /**
@@ -482,8 +666,22 @@ function runAccepting(l: Launch): Promise<number> {
     warned.add(line);
   };
   bound.forEach((b, i) => log(`listening on ${b.label} (fd ${3 + i}, ${config.unitName}, Accept=yes)`));
+  /** --watch: a build in progress; connections wait in the backlog until it is done. */
+  let building: Promise<boolean> | undefined;
   return new Promise<number>((resolveRun) => {
     const stop = installStop(sup, bound, wake, resolveRun);
+    // Every connection starts the program afresh, so a change needs no restart: the open connections
+    // finish with the program they have, the next ones get the new one (after the build, if any).
+    const replace = async (path: string) => {
+      const what = shown(path);
+      const ok = await (building = buildFor(l, what, 'new connections get the program as it was'));
+      building = undefined;
+      if (!ok || sup.stopping) return;
+      const open = sup.pids.size;
+      log(`${what} changed: new connections get the new program${open ? `; ${open} open one${open === 1 ? '' : 's'} finish${open === 1 ? 'es' : ''} with the old` : ''}`);
+    };
+    const watcher = startWatching(l, serialized(replace));
+    sup.onStop = () => watcher?.close();
 
     const onConnection = (b: BoundSocket, conn: libc.Accepted) => {
       const peer = libc.describePeer(conn.peer);
@@ -591,6 +789,7 @@ function runAccepting(l: Launch): Promise<number> {
         const ready = await libc.pollReadable([...fds, wake.readFd], -1);
         if (sup.stopping) return;
         wake.drain();
+        if (building) await building;
         for (const b of bound) {
           if (!ready.includes(b.fd)) continue;
           try {
