@@ -3,7 +3,8 @@
  * (Neovim 0.7, Debian's `neovim` package; `.ci/run` installs it). test/fixtures/neovim/lsp-client.lua
  * starts `node dist/cli.js lsp --stdio` with vim.lsp.start_client, attaches it to a buffer holding a
  * temp copy of test/fixtures/neovim/web.socket, waits for the diagnostics Neovim shows, asks for hover
- * and completion, stops the server, and writes what it saw to a JSON file that this test checks.
+ * and completion, formats a messy text with Neovim's own formatting command, stops the server, and
+ * writes what it saw to a JSON file that this test checks.
  *
  * Everything Neovim or the server writes (result, lsp.log, XDG folders, HOME) stays in a temp folder
  * that is removed afterwards. Skipped, saying why, when `nvim` is not installed.
@@ -33,6 +34,8 @@ interface NeovimResult {
   hover?: RequestOutcome;
   completionKey?: RequestOutcome;
   completionValue?: RequestOutcome;
+  /** The buffer's lines after vim.lsp.buf.format (formatting_sync on 0.7) of a messy text. */
+  formatted?: string[];
   exit?: { code: number; signal: number };
 }
 type RequestOutcome = { result: unknown } | { error: { code?: number; message: string } };
@@ -197,6 +200,12 @@ test(
         t.diagnostic(`completion: ${keys.length} items in a key, ${values.length} in the value of Accept= (${values.slice(0, 8).join(', ')})`);
         checked.push('completion');
       } else notChecked.push('completion');
+
+      // Formatting is what other editors get besides VS Code's own: required, not optional.
+      assert.ok(caps.documentFormattingProvider, 'the server does not advertise documentFormattingProvider');
+      // Blanks around `=` and at line ends go, the run of blank lines shrinks to one, the last empty line goes.
+      assert.deepEqual(result.formatted, ['[Unit]', 'Description=Web', '', '[Socket]', 'ListenStream=8080'], 'the buffer after formatting');
+      checked.push('formatting');
 
       // The client stopped the server with shutdown + exit; it must end cleanly.
       assert.deepEqual(result.exit, { code: 0, signal: 0 }, 'the server did not exit cleanly after shutdown/exit');

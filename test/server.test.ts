@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLspServer, type LspSession } from './helpers/lspServer';
 import type {
-  CodeAction, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink, WorkspaceEdit,
+  CodeAction, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink, SemanticTokens, TextEdit,
+  WorkspaceEdit,
 } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const workspace = mkdtempSync(join(tmpdir(), 'sockact-server-'));
 after(() => rmSync(workspace, { recursive: true, force: true }));
@@ -175,4 +177,71 @@ test('navigation over stdio: Locations for a client without link support; VS Cod
   // The client will ask willRenameFiles for this rename, which brings the reference edits.
   assert.deepEqual(renamed.documentChanges, [{ kind: 'rename', oldUri: pathToFileURL(join(folder, 'db.service')).href, newUri: pathToFileURL(join(folder, 'pg.service')).href }]);
   assert.equal(await server.stop(), 0);
+});
+
+test('formatting and semantic tokens over stdio: document, range, on type after =, full and range tokens', async () => {
+  const server = await startServer({ systemdVersion: 252 });
+  let stopped = false;
+  try {
+    const caps = server.capabilities as {
+      documentOnTypeFormattingProvider?: { firstTriggerCharacter: string };
+      semanticTokensProvider?: { legend: { tokenTypes: string[]; tokenModifiers: string[] }; full: boolean; range: boolean };
+    };
+    assert.ok(server.capabilities.documentFormattingProvider, 'documentFormattingProvider');
+    assert.ok(server.capabilities.documentRangeFormattingProvider, 'documentRangeFormattingProvider');
+    assert.equal(caps.documentOnTypeFormattingProvider?.firstTriggerCharacter, '=');
+    assert.equal(caps.semanticTokensProvider?.full, true);
+    assert.equal(caps.semanticTokensProvider?.range, true);
+    const legend = caps.semanticTokensProvider!.legend;
+
+    const uri = 'file:///nonexistent/fmt.socket';
+    const text = '[Unit]\nDescription = Web  \n[Socket]\nListenStream = 8080\nAccept=yes';
+    await server.open(uri, text);
+    await server.diagnosticsFor(uri, 1);
+    const textDocument = { uri };
+    const options = { tabSize: 4, insertSpaces: true };
+    const apply = (edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create(uri, 'systemd-unit-file', 1, text), edits);
+
+    const whole = (await server.connection.sendRequest('textDocument/formatting', { textDocument, options })) as TextEdit[];
+    assert.equal(apply(whole), '[Unit]\nDescription=Web\n\n[Socket]\nListenStream=8080\nAccept=yes\n');
+    const range = (await server.connection.sendRequest('textDocument/rangeFormatting', {
+      textDocument,
+      options,
+      range: { start: { line: 3, character: 0 }, end: { line: 3, character: 5 } },
+    })) as TextEdit[];
+    assert.equal(apply(range), '[Unit]\nDescription = Web  \n[Socket]\nListenStream=8080\nAccept=yes');
+    const typed = (await server.connection.sendRequest('textDocument/onTypeFormatting', {
+      textDocument,
+      options,
+      position: { line: 1, character: 13 },
+      ch: '=',
+    })) as TextEdit[];
+    assert.equal(apply(typed), '[Unit]\nDescription=Web  \n[Socket]\nListenStream = 8080\nAccept=yes');
+
+    const decode = (data: number[]) => {
+      const out: string[] = [];
+      for (let i = 0, line = 0, ch = 0; i < data.length; i += 5) {
+        line += data[i];
+        ch = data[i] === 0 ? ch + data[i + 1] : data[i + 1];
+        out.push(`${line}:${ch}:${data[i + 2]} ${legend.tokenTypes[data[i + 3]]}`);
+      }
+      return out;
+    };
+    const full = (await server.connection.sendRequest('textDocument/semanticTokens/full', { textDocument })) as SemanticTokens;
+    assert.deepEqual(decode(full.data), ['0:1:4 namespace', '1:0:11 property', '2:1:6 namespace', '3:0:12 property', '3:15:4 number', '4:0:6 property', '4:7:3 keyword']);
+    const part = (await server.connection.sendRequest('textDocument/semanticTokens/range', {
+      textDocument,
+      range: { start: { line: 4, character: 0 }, end: { line: 4, character: 10 } },
+    })) as SemanticTokens;
+    assert.deepEqual(decode(part.data), ['4:0:6 property', '4:7:3 keyword']);
+    // A document the server does not have: nothing, not an error.
+    const unknown = { uri: 'file:///nonexistent/never-opened.socket' };
+    assert.deepEqual(await server.connection.sendRequest('textDocument/formatting', { textDocument: unknown, options }), []);
+    assert.deepEqual(await server.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: unknown }), { data: [] });
+    stopped = true;
+    assert.equal(await server.stop(), 0);
+  } finally {
+    // A failed assertion must not leave the server running (the test process would never end).
+    if (!stopped) await server.stop();
+  }
 });

@@ -25,7 +25,7 @@ import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { WorkspaceUnitFiles } from './node/unitFiles';
 import { CODE_ACTION_KINDS } from './service/codeActions';
-import { createLanguageService, RenameError, type RenameCapabilities, type ServiceSettings } from './service/languageService';
+import { createLanguageService, RenameError, SEMANTIC_TOKENS_LEGEND, type RenameCapabilities, type ServiceSettings } from './service/languageService';
 import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
 import { InvalidParamsError, requirePosition, requireRange, requireUri } from './service/requestParams';
@@ -202,6 +202,10 @@ connection.onInitialize((params) => {
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      documentOnTypeFormattingProvider: { firstTriggerCharacter: '=' },
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
       // The client asks before it renames a unit file (or drop-in folder), so references can follow.
       workspace: { fileOperations: { willRename: { filters: [...UNIT_FILE_RENAME_FILTERS] } } },
     },
@@ -346,6 +350,13 @@ connection.workspace.onWillRenameFiles((p) => {
   if (!Array.isArray(p?.files)) throw new ResponseError(ErrorCodes.InvalidParams, 'the request has no files');
   return service.willRenameFiles(p.files, unitFiles, renameCapabilities);
 });
+connection.onDocumentFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatDocument(d, u)));
+connection.onDocumentRangeFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatRange(d, u, p.range)));
+connection.onDocumentOnTypeFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatOnType(d, u, p.position, p.ch)));
+connection.languages.semanticTokens.on((p) => withDocument(p.textDocument.uri, { data: [] }, (d, u) => service.semanticTokens(d, u, settings)));
+connection.languages.semanticTokens.onRange((p) =>
+  withDocument(p.textDocument.uri, { data: [] }, (d, u) => service.semanticTokens(d, u, settings, p.range)),
+);
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

@@ -5,7 +5,7 @@
  */
 import type {
   CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, LocationLink,
-  Position, Range, WorkspaceEdit,
+  Position, Range, SemanticTokens, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCatalog, type DirectiveCatalog } from './catalog';
@@ -17,12 +17,14 @@ import { computeDiagnostics } from './diagnostics';
 import type { UnitResolver, ValidationSettings } from './diagnostics/types';
 import type { FeatureContext } from './featureContext';
 import { getFoldingRanges } from './folding';
+import { formatDocument, formatOnType, formatRange } from './formatting';
 import { doHover } from './hover';
 import { findDocumentLinks } from './links';
 import { parseUnit, type UnitFile } from './parser';
 import { findReferences } from './references';
 import { doUnitRename, prepareUnitRename, willRenameUnitFiles, type RenameCapabilities } from './rename';
 import { sandboxingActions } from './sandboxing';
+import { semanticTokens } from './semanticTokens';
 import { findDocumentSymbols } from './symbols';
 import { unitContextFromUri, uriToPath, type UnitContext } from './unitContext';
 import { doPairCodeActions } from './codeActionsPair';
@@ -77,6 +79,13 @@ export interface LanguageService {
   doRename(document: TextDocument, unit: UnitFile, position: Position, newName: string, files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit;
   /** workspace/willRenameFiles: rewrites the references to renamed unit files; null when nothing needs to change. */
   willRenameFiles(renames: readonly { oldUri: string; newUri: string }[], files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit | null;
+  /** Formatting edits that never change what systemd reads (formatting.ts has the rules). */
+  formatDocument(document: TextDocument, unit: UnitFile): TextEdit[];
+  formatRange(document: TextDocument, unit: UnitFile, range: Range): TextEdit[];
+  /** After typing `ch` (only `=` does something): the blanks around that `=`. */
+  formatOnType(document: TextDocument, unit: UnitFile, position: Position, ch: string): TextEdit[];
+  /** Semantic tokens of the whole document, or of the lines `range` touches (legend: SEMANTIC_TOKENS_LEGEND). */
+  semanticTokens(document: TextDocument, unit: UnitFile, settings?: ServiceSettings, range?: Range): SemanticTokens;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -133,6 +142,11 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     doRename: (document, unit, position, newName, files, capabilities) =>
       doUnitRename(document, unit, position, newName, files, catalog, capabilities),
     willRenameFiles: (renames, files, capabilities) => willRenameUnitFiles(renames, files, catalog, capabilities),
+    formatDocument: (document, unit) => formatDocument(document, unit),
+    formatRange: (document, unit, range) => formatRange(document, unit, range),
+    formatOnType: (document, unit, position, ch) => formatOnType(document, unit, position, ch),
+    semanticTokens: (document, unit, settings = {}, range) =>
+      semanticTokens(document, unit, { catalog, systemdVersion: settings.systemdVersion ?? catalog.newestVersion }, range),
   };
 }
 
@@ -142,3 +156,4 @@ export type { UnitFileSet, UnitSource } from './unitReferences';
 export { RenameError, type RenameCapabilities } from './rename';
 export type { DiagnosticCode, Severity } from './diagnostics/codes';
 export { DIAGNOSTIC_CODES } from './diagnostics/codes';
+export { SEMANTIC_TOKENS_LEGEND } from './semanticTokens';

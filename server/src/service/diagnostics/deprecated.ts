@@ -12,7 +12,7 @@ import type { Check, Finding } from './types';
  * parser: config_parse_memory_limit also reads MemoryMax= etc., and BlockIOWeight= (another parser)
  * logs nothing.
  */
-const CGROUP_V1_SUCCESSORS: Readonly<Record<string, string>> = {
+export const CGROUP_V1_SUCCESSORS: Readonly<Record<string, string>> = {
   CPUShares: 'CPUWeight=',
   StartupCPUShares: 'StartupCPUWeight=',
   MemoryLimit: 'MemoryMax=',
