@@ -77,6 +77,7 @@ let versionSource: VersionSource = initialTarget.source;
 let versionNote: string | undefined = initialTarget.note;
 let workspaceFolders: string[] = [];
 let canReadConfiguration = false;
+let canRefreshSemanticTokens = false;
 /** The client's "open completion again" command, when it names one (initializationOptions.suggestCommand). */
 let suggestCommand: string | undefined;
 let definitionLinks = false;
@@ -176,6 +177,7 @@ function sendStatus(): void {
 
 connection.onInitialize((params) => {
   canReadConfiguration = params.capabilities.workspace?.configuration === true;
+  canRefreshSemanticTokens = params.capabilities.workspace?.semanticTokens?.refreshSupport === true;
   // Only a client that names the command gets it in completion items: others would fail to run it.
   const named = (params.initializationOptions as { suggestCommand?: unknown } | undefined)?.suggestCommand;
   suggestCommand = typeof named === 'string' && named !== '' ? named : undefined;
@@ -223,6 +225,8 @@ connection.onDidChangeConfiguration(async () => {
   await loadSettings();
   sendStatus();
   scheduleAll();
+  // Colours depend on the target version (a key too new or deprecated there): ask the client to re-request them.
+  if (canRefreshSemanticTokens) void connection.languages.semanticTokens.refresh();
 });
 
 // The VS Code client watches unit files and drop-ins itself (synchronize.fileEvents in client/src/extension.ts).
@@ -281,6 +285,19 @@ function atPosition<T>(params: unknown, empty: T, feature: (document: TextDocume
       invalidParams(e);
     }
     return feature(d, u, position);
+  });
+}
+
+/** The same for a feature over a range (clamped into the document; a missing one is InvalidParams). */
+function withRange<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile, range: Range) => T): T {
+  return withDocument(params, empty, (d, u) => {
+    let range: Range;
+    try {
+      range = requireRange(d, params);
+    } catch (e) {
+      invalidParams(e);
+    }
+    return feature(d, u, range);
   });
 }
 
@@ -350,13 +367,13 @@ connection.workspace.onWillRenameFiles((p) => {
   if (!Array.isArray(p?.files)) throw new ResponseError(ErrorCodes.InvalidParams, 'the request has no files');
   return service.willRenameFiles(p.files, unitFiles, renameCapabilities);
 });
-connection.onDocumentFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatDocument(d, u)));
-connection.onDocumentRangeFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatRange(d, u, p.range)));
-connection.onDocumentOnTypeFormatting((p) => withDocument(p.textDocument.uri, [], (d, u) => service.formatOnType(d, u, p.position, p.ch)));
-connection.languages.semanticTokens.on((p) => withDocument(p.textDocument.uri, { data: [] }, (d, u) => service.semanticTokens(d, u, settings)));
-connection.languages.semanticTokens.onRange((p) =>
-  withDocument(p.textDocument.uri, { data: [] }, (d, u) => service.semanticTokens(d, u, settings, p.range)),
+connection.onDocumentFormatting((p) => withDocument(p, [], (d, u) => service.formatDocument(d, u)));
+connection.onDocumentRangeFormatting((p) => withRange(p, [], (d, u, range) => service.formatRange(d, u, range)));
+connection.onDocumentOnTypeFormatting((p) =>
+  atPosition(p, [], (d, u, position) => (typeof p.ch === 'string' ? service.formatOnType(d, u, position, p.ch) : [])),
 );
+connection.languages.semanticTokens.on((p) => withDocument(p, { data: [] }, (d, u) => service.semanticTokens(d, u, settings)));
+connection.languages.semanticTokens.onRange((p) => withRange(p, { data: [] }, (d, u, range) => service.semanticTokens(d, u, settings, range)));
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

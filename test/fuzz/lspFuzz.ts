@@ -241,6 +241,8 @@ const CHECKS: Record<string, Check> = {
   'textDocument/rename': (result, text, uri) => eachEditOf(result, uri, text),
   'textDocument/formatting': (result, text, uri) => eachEditOf({ changes: { [uri]: result ?? [] } }, uri, text),
   'textDocument/rangeFormatting': (result, text, uri) => eachEditOf({ changes: { [uri]: result ?? [] } }, uri, text),
+  'textDocument/onTypeFormatting': (result, text, uri) => eachEditOf({ changes: { [uri]: result ?? [] } }, uri, text),
+  'textDocument/semanticTokens/range': (result) => CHECKS['textDocument/semanticTokens/full'](result, '', '', undefined),
   'textDocument/semanticTokens/full': (result) => {
     const data = (result as { data?: unknown } | null)?.data;
     return data === undefined || (Array.isArray(data) && data.length % 5 === 0 && data.every(isCount)) ? undefined : 'semantic tokens are not groups of five counts';
@@ -264,11 +266,13 @@ function advertised(capabilities: Record<string, unknown>): string[] {
     'textDocument/formatting': 'documentFormattingProvider',
     'textDocument/rangeFormatting': 'documentRangeFormattingProvider',
     'textDocument/semanticTokens/full': 'semanticTokensProvider',
+    'textDocument/semanticTokens/range': 'semanticTokensProvider',
+    'textDocument/onTypeFormatting': 'documentOnTypeFormattingProvider',
   };
   return Object.keys(map).filter((m) => capabilities[map[m]]);
 }
 
-const NEEDS_POSITION = new Set(['textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/prepareRename', 'textDocument/rename']);
+const NEEDS_POSITION = new Set(['textDocument/onTypeFormatting', 'textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/prepareRename', 'textDocument/rename']);
 
 // ------------------------------------------------------------------------------------------------ a session
 
@@ -400,8 +404,9 @@ async function request(server: LspSession, r: Random, d: Doc, methods: string[],
     params.range = r.chance(0.3) ? { start: { line: 0, character: 0 }, end: { line: 100000, character: 0 } } : randomRange(r, text, outside);
     params.context = { diagnostics: [] };
   }
-  if (method === 'textDocument/rangeFormatting') params.range = randomRange(r, text, outside);
-  if (method === 'textDocument/formatting' || method === 'textDocument/rangeFormatting') params.options = { tabSize: 4, insertSpaces: true };
+  if (method === 'textDocument/rangeFormatting' || method === 'textDocument/semanticTokens/range') params.range = randomRange(r, text, outside);
+  if (method === 'textDocument/onTypeFormatting') params.ch = r.pick(['=', '\n', 'x']);
+  if (method.includes('ormatting')) params.options = { tabSize: 4, insertSpaces: true };
   const cancel = r.chance(0.1) ? new CancellationTokenSource() : undefined;
   const started = performance.now();
   const answer = server.connection.sendRequest(method, params, ...(cancel ? [cancel.token] : []));
