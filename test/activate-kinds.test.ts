@@ -258,7 +258,14 @@ test('the program gets a service\'s environment, not the caller\'s shell: only P
   writeFileSync(join(dir, 'env.service'), `[Service]\nExecStart=/usr/bin/python3 -c "import json, os; open('${out}/env.json', 'w').write(json.dumps(dict(os.environ)))"\nEnvironment=FROM_UNIT=1\n`);
   const run = start(['--now', join(dir, 'env.socket')], { SOCKACT_TEST_EXPORTED: 'from the shell', TERM: 'xterm-test' });
   try {
-    const env = await waitFor('the environment', () => existsSync(join(out, 'env.json')) && JSON.parse(readFileSync(join(out, 'env.json'), 'utf8')));
+    // The program may still be writing the file: a partial one is read again.
+    const env = await waitFor('the environment', () => {
+      try {
+        return existsSync(join(out, 'env.json')) && JSON.parse(readFileSync(join(out, 'env.json'), 'utf8'));
+      } catch {
+        return undefined;
+      }
+    });
     assert.equal(env.SOCKACT_TEST_EXPORTED, undefined, 'a variable exported in the caller\'s shell does not reach the service');
     assert.equal(env.FROM_UNIT, '1');
     assert.equal(env.TERM, 'xterm-test');

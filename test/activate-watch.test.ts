@@ -164,7 +164,8 @@ test('Accept=yes: after a change new connections get the new program, an open on
   // No WorkingDirectory=: the default tree is the folder of the script.
   const run = start(['--watch', join(dir, 'echo.socket')]);
   try {
-    await waitFor('listening', () => run.err().includes('listening on'));
+    // The watch line follows the listening lines; wait for it rather than for the first of them.
+    await waitFor('watching', () => /watching /.test(run.err()));
     assert.match(run.err(), /watching .*app \(1 folder\)/);
     const old = lines(port);
     await waitFor('the old program', () => /^1 \d+ hello\n/.test(old.data()));
