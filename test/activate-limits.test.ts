@@ -42,16 +42,29 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-const EXIT_1 = 'exit 1\n';
-
-test('Accept=no, a program that fails at once: the default start limit stops it after 5 starts, says so in one line, closes the socket, exit 1', async () => {
-  const port = await freePort();
-  const { unit } = unitPair('deflimit', `ListenStream=127.0.0.1:${port}\n`, {}, EXIT_1);
+/**
+ * Starts the unit, queues one connection nobody accepts once sockact waits for the first one, runs the
+ * checks, and cleans up whatever happened.
+ */
+async function withQueuedConnection(unit: string, port: number, check: (run: ReturnType<typeof start>) => Promise<void>): Promise<void> {
   const run = start([unit]);
   let pending: net.Socket | undefined;
   try {
     await waitFor('listening', () => run.err().includes('waiting for the first connection'));
     pending = pendingConnection(port);
+    await check(run);
+  } finally {
+    pending?.destroy();
+    kill(run.child);
+  }
+}
+
+const EXIT_1 = 'exit 1\n';
+
+test('Accept=no, a program that fails at once: the default start limit stops it after 5 starts, says so in one line, closes the socket, exit 1', async () => {
+  const port = await freePort();
+  const { unit } = unitPair('deflimit', `ListenStream=127.0.0.1:${port}\n`, {}, EXIT_1);
+  await withQueuedConnection(unit, port, async (run) => {
     assert.equal(await exitCode(run), 1, run.err());
     assert.equal(startedPids(run.err()).length, 5, run.err());
     const lines = run.err().match(/^sockact: start limit hit: .*$/gm) ?? [];
@@ -60,54 +73,33 @@ test('Accept=no, a program that fails at once: the default start limit stops it 
     assert.match(lines[0], /deflimit\.socket fails with result 'service-start-limit-hit'/);
     assert.doesNotMatch(run.err(), /trigger limit hit/);
     assert.ok(await portIsFree(port), 'the socket is closed');
-  } finally {
-    pending?.destroy();
-    kill(run.child);
-  }
+  });
 });
 
 test('StartLimitBurst=3 in the service\'s [Unit] stops it after 3 starts, and the message names the file', async () => {
   const port = await freePort();
   const { unit } = unitPair('burst3', `ListenStream=127.0.0.1:${port}\n`, { unit: 'StartLimitBurst=3\nStartLimitIntervalSec=1min\n' }, EXIT_1);
-  const run = start([unit]);
-  let pending: net.Socket | undefined;
-  try {
-    await waitFor('listening', () => run.err().includes('waiting for the first connection'));
-    pending = pendingConnection(port);
+  await withQueuedConnection(unit, port, async (run) => {
     assert.equal(await exitCode(run), 1, run.err());
     assert.equal(startedPids(run.err()).length, 3, run.err());
     assert.match(run.err(), /^sockact: start limit hit: burst3\.service was started 3 times within 60s \(StartLimitBurst=3, StartLimitIntervalSec=60s in burst3\.service\); /m);
-  } finally {
-    pending?.destroy();
-    kill(run.child);
-  }
+  });
 });
 
 test('the pre-229 StartLimitBurst= in [Service] is still read', async () => {
   const port = await freePort();
   const { unit } = unitPair('legacy', `ListenStream=127.0.0.1:${port}\n`, { service: 'StartLimitBurst=2\n' }, EXIT_1);
-  const run = start([unit]);
-  let pending: net.Socket | undefined;
-  try {
-    await waitFor('listening', () => run.err().includes('waiting for the first connection'));
-    pending = pendingConnection(port);
+  await withQueuedConnection(unit, port, async (run) => {
     assert.equal(await exitCode(run), 1, run.err());
     assert.equal(startedPids(run.err()).length, 2, run.err());
     assert.match(run.err(), /start limit hit: legacy\.service was started 2 times/);
-  } finally {
-    pending?.destroy();
-    kill(run.child);
-  }
+  });
 });
 
 test('StartLimitIntervalSec=0 turns the start limit off: the trigger limit stops it (TriggerLimitBurst=8), with its own line', async () => {
   const port = await freePort();
   const { unit } = unitPair('nolimit', `ListenStream=127.0.0.1:${port}\nTriggerLimitBurst=8\nTriggerLimitIntervalSec=1min\n`, { unit: 'StartLimitIntervalSec=0\n' }, EXIT_1);
-  const run = start([unit]);
-  let pending: net.Socket | undefined;
-  try {
-    await waitFor('listening', () => run.err().includes('waiting for the first connection'));
-    pending = pendingConnection(port);
+  await withQueuedConnection(unit, port, async (run) => {
     assert.equal(await exitCode(run), 1, run.err());
     assert.equal(startedPids(run.err()).length, 8, run.err());
     assert.doesNotMatch(run.err(), /start limit hit/);
@@ -115,29 +107,19 @@ test('StartLimitIntervalSec=0 turns the start limit off: the trigger limit stops
     assert.equal(lines.length, 1, run.err());
     assert.match(lines[0], /^sockact: trigger limit hit: the socket started the program 8 times in 60s \(TriggerLimitBurst=8, TriggerLimitIntervalSec=60s in nolimit\.socket\); systemd stops nolimit\.socket with result 'trigger-limit-hit'/);
     assert.ok(await portIsFree(port), 'the socket is closed');
-  } finally {
-    pending?.destroy();
-    kill(run.child);
-  }
+  });
 });
 
 test('TriggerLimitIntervalSec=0 and StartLimitBurst=0 turn both limits off: it keeps restarting until stopped', async () => {
   const port = await freePort();
   const { unit } = unitPair('unlimited', `ListenStream=127.0.0.1:${port}\nTriggerLimitIntervalSec=0\n`, { unit: 'StartLimitBurst=0\n' }, EXIT_1);
-  const run = start([unit]);
-  let pending: net.Socket | undefined;
-  try {
-    await waitFor('listening', () => run.err().includes('waiting for the first connection'));
-    pending = pendingConnection(port);
+  await withQueuedConnection(unit, port, async (run) => {
     // Far beyond both defaults (20 triggers, 5 starts).
     await waitFor('30 starts', () => startedPids(run.err()).length >= 30, 15_000);
     assert.doesNotMatch(run.err(), /limit hit/);
     await stopRun(run);
     assert.equal(run.child.exitCode, 0);
-  } finally {
-    pending?.destroy();
-    kill(run.child);
-  }
+  });
 });
 
 test('Restart=on-failure restarts it without any connection, and the start limit stops that after 5 starts', async () => {

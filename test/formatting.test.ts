@@ -15,6 +15,7 @@ import { parseUnit, type UnitFile } from '../server/src/service/parser';
 import { formatDocument, formatOnType, formatRange } from '../server/src/service/formatting';
 import { describeValidator, validators, type Validator } from './helpers/validators';
 import type { VerifyOutcome } from './helpers/cli';
+import { prng } from './helpers/random';
 
 function documentOf(text: string, uri = 'file:///units/x.service'): TextDocument {
   return TextDocument.create(uri, 'systemd-unit-file', 1, text);
@@ -129,18 +130,6 @@ function reading(unit: UnitFile) {
   };
 }
 
-/** mulberry32: a small seeded generator, so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generatedUnit(rnd: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const blanks = () => pick(['', '', ' ', '  ', '\t', ' \t ']);
@@ -206,7 +195,7 @@ const CORPUS = [...filesUnder(path.join(REPO, 'test', 'fixtures')), ...filesUnde
 test('property: generated units format idempotently and read the same (seeded)', () => {
   const seed = Number(process.env.SOCKACT_FORMAT_SEED ?? 20261202);
   for (let i = 0; i < 3000; i++) {
-    const rnd = random(seed + i);
+    const rnd = prng(seed + i);
     checkProperty(generatedUnit(rnd), `seed ${seed + i}`);
   }
 });
@@ -217,7 +206,7 @@ test('property: mutated fixture and example units format idempotently and read t
   CORPUS.forEach((file, i) => {
     const text = fs.readFileSync(file, 'utf8');
     checkProperty(text, path.relative(REPO, file));
-    for (let j = 0; j < 5; j++) checkProperty(mutatedUnit(random(seed + i * 7 + j), text), `${path.relative(REPO, file)}, seed ${seed + i * 7 + j}`);
+    for (let j = 0; j < 5; j++) checkProperty(mutatedUnit(prng(seed + i * 7 + j), text), `${path.relative(REPO, file)}, seed ${seed + i * 7 + j}`);
   });
 });
 
@@ -277,7 +266,7 @@ function checkFolder(v: Validator, folder: string, index: string, seed?: number)
   let changed = false;
   filesUnder(before).filter(isUnitOrDropIn).forEach((file, k) => {
     let text = fs.readFileSync(file, 'utf8');
-    if (seed !== undefined) fs.writeFileSync(file, (text = mutatedUnit(random(seed + k), text)));
+    if (seed !== undefined) fs.writeFileSync(file, (text = mutatedUnit(prng(seed + k), text)));
     const document = documentOf(text);
     const edits = formatDocument(document, parseUnit(text));
     changed ||= edits.length > 0;

@@ -12,6 +12,7 @@ import { SemanticTokenModifiers, SemanticTokenTypes, type Range } from 'vscode-l
 import { defaultCatalog } from '../server/src/service/catalog';
 import { parseUnit } from '../server/src/service/parser';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../server/src/service/semanticTokens';
+import { prng } from './helpers/random';
 
 /** The tokens as `line:character text type[+modifiers]`. */
 function decode(text: string, version = 252, range?: Range, uri = 'file:///units/web@.service'): string[] {
@@ -157,17 +158,6 @@ test('semantic tokens of a 10,000-line unit take well under 50 ms', () => {
   assert.ok(median < 50, `median ${median.toFixed(1)} ms for 10,000 lines`);
 });
 
-/** mulberry32, seeded so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('semantic tokens never throw, and every token is on one line, in order, inside the text (seeded)', () => {
   const catalog = defaultCatalog();
@@ -178,7 +168,7 @@ test('semantic tokens never throw, and every token is on one line, in order, ins
   );
   const alphabet = ['[', ']', '=', '%', '%i', '%%', '\\', '\n', '\r\n', '\r', ' ', '\t', '#', ';', '\0', '\uFFFD', 'é', '😀', 'Listen', 'Stream', 'ExecStart', 'Socket', 'Service', '/', ':', '[::]', '8080', 'yes', 'infinity'];
   for (let i = 0; i < 2000; i++) {
-    const rnd = random(4242 + i);
+    const rnd = prng(4242 + i);
     const base = corpus[Math.floor(rnd() * corpus.length)];
     let text = '';
     for (const ch of base) text += rnd() < 0.05 ? alphabet[Math.floor(rnd() * alphabet.length)] : ch;

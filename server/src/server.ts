@@ -258,47 +258,30 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-/** An InvalidParams answer for a request that lacks what the feature needs. */
-function invalidParams(e: unknown): never {
-  if (e instanceof InvalidParamsError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
-  throw e;
+/** Reads what a request must carry; a request that lacks it is answered InvalidParams with the reason. */
+function required<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof InvalidParamsError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+    throw e;
+  }
 }
 
 /** Runs a feature on an open document, or answers `empty` for a document the server does not have. */
 function withDocument<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile) => T): T {
-  let document: TextDocument | undefined;
-  try {
-    document = documents.get(requireUri(params));
-  } catch (e) {
-    invalidParams(e);
-  }
+  const document = documents.get(required(() => requireUri(params)));
   return document ? feature(document, unitOf(document)) : empty;
 }
 
 /** The same for a feature at a position (clamped into the document; a missing one is InvalidParams). */
 function atPosition<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile, position: Position) => T): T {
-  return withDocument(params, empty, (d, u) => {
-    let position: Position;
-    try {
-      position = requirePosition(d, params);
-    } catch (e) {
-      invalidParams(e);
-    }
-    return feature(d, u, position);
-  });
+  return withDocument(params, empty, (d, u) => feature(d, u, required(() => requirePosition(d, params))));
 }
 
 /** The same for a feature over a range (clamped into the document; a missing one is InvalidParams). */
 function withRange<T>(params: unknown, empty: T, feature: (document: TextDocument, unit: UnitFile, range: Range) => T): T {
-  return withDocument(params, empty, (d, u) => {
-    let range: Range;
-    try {
-      range = requireRange(d, params);
-    } catch (e) {
-      invalidParams(e);
-    }
-    return feature(d, u, range);
-  });
+  return withDocument(params, empty, (d, u) => feature(d, u, required(() => requireRange(d, params))));
 }
 
 /**
@@ -319,13 +302,7 @@ connection.onCompletion((p) =>
 connection.onHover((p) => atPosition(p, null, (d, u, position) => service.doHover(d, u, position, settings)));
 connection.onCodeAction((p, token) =>
   cancellable(token, () =>
-    withDocument(p, [], (d, u) => {
-      let range: Range;
-      try {
-        range = requireRange(d, p);
-      } catch (e) {
-        invalidParams(e);
-      }
+    withRange(p, [], (d, u, range) => {
       // Fixes are built from the diagnostics of the text as it is: a check still waiting for typing to
       // pause runs now. All of the document's diagnostics, so "fix all of this kind" sees every occurrence.
       if (pendingValidations.has(d.uri)) validate(d);

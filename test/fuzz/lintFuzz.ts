@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH } from '../helpers/cli';
-import { mutate, Random, prng, seedUnits } from './lspFuzz';
+import { prng } from '../helpers/random';
+import { mutate, Random, seedUnits } from './lspFuzz';
 
 const EXTENSIONS = ['socket', 'service', 'timer', 'path', 'mount', 'conf'];
 

@@ -10,23 +10,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { startLspServer, type LspSession } from '../helpers/lspServer';
+import { residentMb, startLspServer, type LspSession } from '../helpers/lspServer';
 import { REPO_ROOT } from '../helpers/cli';
+import { prng } from '../helpers/random';
 import { applyChange, clamp, contains, isCount, lineStarts, rangeContains, rangeInside, type Pos, type Rng } from './model';
 
 // ------------------------------------------------------------------------------------------------ random
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Random {
   constructor(readonly next: () => number) {}
@@ -134,15 +123,6 @@ export interface Figures {
 
 export function emptyFigures(): Figures {
   return { requests: 0, edits: 0, documents: 0, violations: [], crashes: 0, slow: 0, maxLatencyMs: 0, maxRssMb: 0 };
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 type Check = (result: unknown, text: string, uri: string, position: Pos | undefined) => string | undefined;
@@ -326,7 +306,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<Figures> {
         server = await startLspServer({ systemdVersion: 252 }, { captureStderr: true });
       }
       await scenario(server, r, seeds, methods, figures, violation, () => counter++);
-      figures.maxRssMb = Math.max(figures.maxRssMb, rssMb(server.pid));
+      figures.maxRssMb = Math.max(figures.maxRssMb, residentMb(server.pid));
       if (/\n\s+at .+:\d+:\d+\)?\n/.test(server.stderr())) violation(`a stack trace on stderr: ${server.stderr().slice(-800)}`);
       // A handler that threw is logged by vscode-jsonrpc as "… failed with message: <the error's text>".
       for (const log of server.logs.splice(0)) if (/failed with message|TypeError|\bat .+:\d+:\d+/.test(log.message)) violation(`the server logged a failure: ${log.message.slice(0, 300)}`);

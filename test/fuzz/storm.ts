@@ -3,8 +3,7 @@
  * takes them, a hover in the middle. Measures how long the server needs, after the last edit, to publish
  * the final diagnostics, the hover's round trip, and the server's resident memory.
  */
-import { readFileSync } from 'node:fs';
-import { startLspServer } from '../helpers/lspServer';
+import { residentMb, startLspServer } from '../helpers/lspServer';
 
 export interface StormFigures {
   lines: number;
@@ -16,11 +15,6 @@ export interface StormFigures {
   maxRssMb: number;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
 export async function storm(lines = 3000, edits = 1000): Promise<StormFigures> {
   const server = await startLspServer({ systemdVersion: 252 });
   try {
@@ -30,8 +24,8 @@ export async function storm(lines = 3000, edits = 1000): Promise<StormFigures> {
     const uri = 'file:///sockact-storm/big.socket';
     await server.open(uri, text);
     const first = await server.diagnosticsFor(uri, 1);
-    let maxRss = rssMb(server.pid);
-    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(server.pid))), 20);
+    let maxRss = residentMb(server.pid);
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, residentMb(server.pid))), 20);
     let hoverMs = 0;
     let version = 1;
     for (let i = 0; i < edits; i++) {
@@ -51,7 +45,7 @@ export async function storm(lines = 3000, edits = 1000): Promise<StormFigures> {
     await server.diagnosticsFor(uri, version);
     const drainMs = performance.now() - sent;
     clearInterval(sampler);
-    maxRss = Math.max(maxRss, rssMb(server.pid));
+    maxRss = Math.max(maxRss, residentMb(server.pid));
     return { lines, edits, warnings: first.diagnostics.length, drainMs, hoverMs, maxRssMb: maxRss };
   } finally {
     await server.stop();

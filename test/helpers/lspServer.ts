@@ -3,6 +3,7 @@
  * watch diagnostics change and for feature requests: one launcher for every stdio test.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { CLI_PATH } from './cli';
@@ -139,3 +140,13 @@ export async function startLspServer(settings: Record<string, unknown>, options:
 
 /** The codes of a publication, sorted. */
 export const codesOf = (p: Publication) => p.diagnostics.map((d) => String(d.code)).sort();
+
+/** Resident memory of a process in MB, from /proc (0 once it has ended). */
+export function residentMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -6,7 +6,7 @@
  * after it exits; Accept=yes: sockact accepts and starts one program per connection with it as fd 3.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -17,6 +17,7 @@ import { createLanguageService } from '../service/languageService';
 import { readActivateConfig, type ActivateConfig } from './config';
 import { ipv6WrapNote } from './ipv6Note';
 import { dieWithParent, orphanNote } from './orphans';
+import { isDirectory } from './paths';
 import * as libc from './libc';
 import { formatInterval, RateLimit, startLimitMessage, triggerLimitMessage } from './limits';
 import { shallRestart } from './restart';
@@ -121,13 +122,6 @@ function findExecutable(file: string, cwd: string | undefined): string | undefin
   return undefined;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${code}`;

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, fstatSync, statSync, watch, readdirSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { dieWithParent } from './orphans';
+import { isDirectory, isFile } from './paths';
 
 /** Folders that are never watched: version control, dependencies, caches and build output. */
 export const IGNORED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', 'target', 'dist', 'build', '.cache']);
@@ -54,22 +55,6 @@ export function defaultRoot(command: string[], exe: string, cwd: string | undefi
   return dirname(exe);
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Paths relative to the program's folder, as the user gave them; a missing one is a usage error. */
 export function resolveRoots(options: WatchOptions, command: string[], exe: string, cwd: string | undefined): string[] {
   const roots = options.paths.map((p) => resolve(p));
@@ -98,7 +83,7 @@ export class TreeWatcher {
     private readonly note: (line: string) => void,
   ) {
     for (const r of roots) {
-      if (isDir(r)) this.addTree(r);
+      if (isDirectory(r)) this.addTree(r);
       else this.addFile(r);
     }
   }
@@ -152,7 +137,7 @@ export class TreeWatcher {
     const path = name ? join(dir, name) : dir;
     if (name && (IGNORED_DIRS.has(name) || IGNORED_FILE.test(name) || this.isOwnOutput(path))) return;
     // A new folder gets watchers of its own; a removed one loses them (fs.watch on it errors or goes quiet).
-    if (name && isDir(path)) this.addTree(path);
+    if (name && isDirectory(path)) this.addTree(path);
     else if (name && this.watchers.has(path) && !existsSync(path)) this.drop(path);
     this.bump(path);
   }

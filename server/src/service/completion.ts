@@ -14,6 +14,7 @@ import { directiveItems, sectionItems } from './completionDirectives';
 import { valueItems } from './completionValues';
 import { skeletonItems } from './completionSkeletons';
 import { directiveAt } from './catalog';
+import { lineLength } from './textSync';
 
 export function doComplete(document: TextDocument, unit: UnitFile, position: Position, ctx: FeatureContext, triggerCharacter?: string): CompletionList {
   const offset = document.offsetAt(position);
@@ -40,8 +41,7 @@ export function doComplete(document: TextDocument, unit: UnitFile, position: Pos
 function cursorLine(document: TextDocument, offset: number): OffsetRange {
   const { line } = document.positionAt(offset);
   const start = document.offsetAt({ line, character: 0 });
-  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-  return { start, end: start + text.replace(/\r?\n$|\r$/, '').length };
+  return { start, end: start + lineLength(document, line) };
 }
 
 /**

@@ -14,18 +14,21 @@ export interface SafeUpdate {
   dropped: number;
 }
 
-function isCount(n: unknown): n is number {
+export function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
 /** Length of a line of the document, without its line break. */
-function lineLength(document: TextDocument, line: number): number {
+export function lineLength(document: TextDocument, line: number): number {
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   return text.replace(/\r\n$|\r$|\n$/, '').length;
 }
 
-/** The nearest position inside the document. */
-function clampPosition(document: TextDocument, p: Partial<Position> | undefined): Position {
+/**
+ * The nearest position inside the document: a line past the end is the end of the text, a character past a
+ * line's end is that end, and a missing or malformed number is 0.
+ */
+export function clampPosition(document: TextDocument, p: Partial<Position> | undefined): Position {
   const last = document.lineCount - 1;
   const line = isCount(p?.line) ? p.line : 0;
   if (line > last) return { line: last, character: lineLength(document, last) };

@@ -1,0 +1,16 @@
+/**
+ * One seeded generator for every test that draws random input (fuzzers, property tests), so a failure
+ * replays from its seed on any machine.
+ */
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. Values in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
