@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildSuite, FIXTURES, SUITE_INDEX, typecheckSuite } from '../client/test/build.mjs';
-import { browserChecks, socketUnitsViewCheck } from '../test/e2e/browser.mjs';
+import { browserChecks, socketUnitsViewCheck, walkthroughCheck } from '../test/e2e/browser.mjs';
 import { CHROMIUM_ARGS, ensureChromium, ensureCodeServer, installVsix, ROOT, startCodeServer } from './codeServer.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
@@ -311,8 +311,31 @@ async function main() {
   console.log(`\ne2e: ${timings.join(', ')}; total ${seconds(Date.now() - started)}`);
   console.log(`screenshots: ${relative(ROOT, RESULTS_DIR)}/`);
   if (failed > 0) console.log(`failed:\n${results.filter((r) => !r.ok).map((r) => `  ${r.name}`).join('\n')}`);
+  if (process.env.SOCKACT_E2E_README_SHOTS === '1') updateReadmeShots(failed);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
+}
+
+/**
+ * The screenshots at the top of the README (images/screenshots/), replaced by this run's when every check
+ * passed (SOCKACT_E2E_README_SHOTS=1): the README shows the product as the last green run saw it.
+ */
+const README_SHOTS = ['03-diagnostic-hover', '04-completion', '06-quick-fix-menu', '09-socket-units-view', '11-walkthrough'];
+
+function updateReadmeShots(failed) {
+  if (failed > 0) {
+    console.log('e2e: README screenshots not updated: the run had failures');
+    return;
+  }
+  const dir = join(ROOT, 'images', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const missing = [];
+  for (const name of README_SHOTS) {
+    const from = join(RESULTS_DIR, `e2e-${name}.png`);
+    if (existsSync(from)) cpSync(from, join(dir, `${name}.png`));
+    else missing.push(name);
+  }
+  console.log(`e2e: README screenshots updated in ${relative(ROOT, dir)}/${missing.length ? ` (not taken this run: ${missing.join(', ')})` : ''}`);
 }
 
 async function runAll(isolated) {
@@ -369,6 +392,7 @@ async function runAll(isolated) {
     await timed('browser checks', async () => {
       await browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
       await socketUnitsViewCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR, host: host.env.SOCKACT_TEST_SSH_HOST, deployed: host.env.SOCKACT_TEST_DEPLOYED && JSON.parse(host.env.SOCKACT_TEST_DEPLOYED) });
+      await walkthroughCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
     });
     await main.context.close();
     await main.server.stop();

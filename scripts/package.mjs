@@ -17,7 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Source folders the build reads; linked, so esbuild resolves node_modules from their real place. */
 const SOURCES = ['client', 'server', 'bench'];
 /** Everything .vscodeignore may whitelist, plus the files vsce itself reads. */
-const STATIC = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'images', 'syntaxes'];
+const STATIC = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'walkthroughs', '.vscodeignore', 'language-configuration.json', 'images', 'syntaxes'];
 
 class PackageError extends Error {}
 
@@ -53,7 +53,7 @@ export function packageVsix({ quiet = false } = {}) {
     // Written beside the target and renamed, so a reader never sees half a .vsix.
     const partial = join(stage, 'out.vsix');
     // No repository: the manifest has none to name, and without the flag vsce would ask on stdin.
-    run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', partial], { cwd: stage, quiet });
+    run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', partial], { cwd: stage, quiet });
     renameSync(partial, vsix);
   } finally {
     rmSync(stage, { recursive: true, force: true });

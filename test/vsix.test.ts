@@ -124,7 +124,7 @@ test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps 
     if (KOFFI.test(f)) continue;
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli)\.js|package\.json|readme\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
   const unexpected = files.filter((f) => !allowed.test(f) && !KOFFI.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { ActivationManager } from './activation';
 import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
+import { newSocketUnit } from './newUnit';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
@@ -68,6 +69,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.pickSystemdVersion',
     disabledReason: () => undefined,
     run: (state) => state.pickSystemdVersion(),
+  },
+  {
+    // Writes two files the user names; runs nothing, so it needs no trust.
+    id: 'sockact.newSocketUnit',
+    disabledReason: () => undefined,
+    run: (_state, arg) => newSocketUnit(arg),
   },
   {
     id: 'sockact.activate',

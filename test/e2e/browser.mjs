@@ -308,3 +308,39 @@ export async function socketUnitsViewCheck(page, { record, root, resultsDir, hos
     return screenshot;
   });
 }
+
+/**
+ * The getting-started walkthrough (contributes.walkthroughs): opened from the command palette as a new user
+ * finds it, its steps shown with their titles, and its first step's button writing a socket and a service.
+ */
+export async function walkthroughCheck(page, { record, root, resultsDir }) {
+  const { shot, check } = checker({ record, root, resultsDir });
+  await check(page, 'the "Get started with socket activation" walkthrough opens from the palette and lists its steps', async () => {
+    const input = page.locator('.quick-input-widget input');
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette');
+    await input.fill('>Welcome: Open Walkthrough');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    await input.fill('Get started with socket activation');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with socket activation' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    const pageRoot = page.locator('.gettingStartedContainer');
+    for (const title of ['Write a socket unit', 'See what systemd will do with it', 'Run it with socket activation', 'Deploy it and prove it works']) {
+      await pageRoot.locator('.getting-started-step', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    }
+    // The first step's media is its markdown: wait for the rendered text, then the shot.
+    await eventually(async () => {
+      const frames = page.frames().filter((f) => f !== page.mainFrame());
+      for (const f of frames) {
+        if (await f.locator('text=Socket activation splits a daemon').count().catch(() => 0)) return;
+      }
+      throw new Error('the step text is not rendered yet');
+    }, 'the first step\'s markdown');
+    await page.mouse.move(1200, 700);
+    return shot(page, '11-walkthrough');
+  });
+}

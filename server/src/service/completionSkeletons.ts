@@ -10,7 +10,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver-types';
 import type { UnitContext } from './unitContext';
 import { unitPrefix } from './unitContext';
-import { unitNameForm } from './values/unitName';
+import { isValidUnitName, unitNameForm } from './values/unitName';
 
 /** Which files a skeleton belongs in. */
 type Home = 'socket' | 'template-socket' | 'service' | 'template-service' | 'service-dropin';
@@ -272,4 +272,35 @@ export function skeletonItems(context: UnitContext, place: SkeletonPlace): Compl
     });
   });
   return items;
+}
+
+/**
+ * A snippet body with every placeholder replaced by its default: `${1:web}` → web, `${2|yes,no|}` → yes,
+ * `$0`/`$3` → nothing, `\$` → $. Nested placeholders resolve from the inside out.
+ */
+export function snippetDefaults(body: string): string {
+  let text = body;
+  for (;;) {
+    const next = text.replace(/\$\{\d+:((?:[^${}\\]|\\.)*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1');
+    if (next === text) break;
+    text = next;
+  }
+  return text.replace(/\$\d+/g, '').replace(/\\([$}\\])/g, '$1');
+}
+
+/** A skeleton as plain text for the unit prefix NAME (the "New Socket-Activated Service" command writes it). */
+export function skeletonText(label: string, prefix: string): string {
+  const skeleton = SKELETONS.find((s) => s.label === label);
+  if (!skeleton) throw new Error(`no ${label} skeleton`);
+  return `${snippetDefaults(skeleton.body({ prefix: escape(prefix) }).join('\n')).trimEnd()}\n`;
+}
+
+/** Why NAME cannot be the prefix of a plain NAME.socket / NAME.service pair, or undefined when it can. */
+export function pairNameProblem(name: string): string | undefined {
+  if (name === '') return 'a name is needed, e.g. web';
+  if (name.includes('@')) return 'this creates a plain pair, not a template: leave out the "@"';
+  if (!isValidUnitName(`${name}.service`)) {
+    return `${name}.service is not a unit name systemd accepts (letters, digits and ":_.-\\" only, at most 255 characters)`;
+  }
+  return undefined;
 }
