@@ -46,7 +46,13 @@ const koffiBesideBundle = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [koffiBesideBundle] }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', plugins: [koffiBesideBundle] }),
+  // The CLI: a small dispatcher (dist/cli.js) and one bundle per command, which it loads with V8's code
+  // cache (server/src/node/codeCache.ts). `sockact lsp --stdio` loads dist/server.js, the same bundle the
+  // extension starts.
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/lint.ts'], outfile: 'dist/lint.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/activate.ts'], outfile: 'dist/activate.js', plugins: [koffiBesideBundle] }),
+  build({ ...common, entryPoints: ['server/src/cli/deploy.ts'], outfile: 'dist/deploy.js' }),
   // The benchmark runs the same bundled code the server runs (not shipped: .vscodeignore leaves it out).
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', plugins: [koffiBesideBundle] }),
 ]);

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { runLint } from './helpers/cli';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -103,4 +104,22 @@ test('invalid UTF-8 and a BOM are read the way systemd reads them', () => {
   const r = sockact('lint', '--format', 'json', latin1);
   assert.equal(r.status, 1);
   assert.deepEqual(JSON.parse(r.stdout).map((d: { code: string }) => d.code), ['invalid-utf8']);
+});
+
+test('a masked unit (a link to /dev/null) is said to be masked and does not fail the run; another device still does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sockact-masked-'));
+  try {
+    symlinkSync('/dev/null', join(dir, 'masked.service'));
+    symlinkSync('/dev/zero', join(dir, 'zero.service'));
+    writeFileSync(join(dir, 'ok.service'), '[Service]\nExecStart=/bin/true\n');
+    const masked = runLint(['masked.service', 'ok.service'], [], { cwd: dir });
+    assert.equal(masked.status, 0, masked.stderr);
+    assert.match(masked.stderr, /^sockact: masked\.service: masked \(a link to \/dev\/null\)/m);
+    assert.ok(!masked.diagnostics.some((d) => d.file === 'masked.service'));
+    const zero = runLint(['zero.service'], [], { cwd: dir });
+    assert.equal(zero.status, 2);
+    assert.match(zero.stderr, /zero\.service: not a regular file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -103,6 +103,9 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
     'extension/dist/client.js',
     'extension/dist/server.js',
     'extension/dist/cli.js',
+    'extension/dist/lint.js',
+    'extension/dist/activate.js',
+    'extension/dist/deploy.js',
     'extension/syntaxes/systemd.tmLanguage.json',
     'extension/README.md',
     'extension/images/icon.png',
@@ -124,7 +127,7 @@ test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps 
     if (KOFFI.test(f)) continue;
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli|lint|activate|deploy)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
   const unexpected = files.filter((f) => !allowed.test(f) && !KOFFI.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });
@@ -151,6 +154,9 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
     ['extension/dist/client.js', ['vscode']],
     ['extension/dist/server.js', []],
     ['extension/dist/cli.js', []],
+    ['extension/dist/lint.js', []],
+    ['extension/dist/activate.js', []],
+    ['extension/dist/deploy.js', []],
   ] as const) {
     const source = file(bundle).toString('utf8');
     const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);

@@ -106,6 +106,15 @@ export class WorkspaceIndex implements UnitIndex {
     return this.remember(`list:${dir}`, () => listDir(dir));
   }
 
+  /**
+   * Does `dir` list `name`? Asked of the parent's listing (kept like any other) instead of the file system:
+   * most of the drop-in folders and unit names systemd would look for do not exist, and every failed
+   * readdir or realpath is an exception. Linting /usr/lib/systemd/system asked thousands of them.
+   */
+  private listed(dir: string, name: string): boolean {
+    return this.remember(`names:${dir}`, () => new Set(this.list(dir))).has(name);
+  }
+
   setFolders(folders: readonly string[]): void {
     this.folders = folders.map((f) => resolve(f));
     this.rescan();
@@ -217,6 +226,9 @@ export class WorkspaceIndex implements UnitIndex {
       this.disk.set(path, fresh);
       return this.disk.file(path);
     }
+    // One lint run: the folder's listing says whether the file is there (a stat of a missing file throws).
+    // The language server stats it: a listing kept for a second could miss a file just written.
+    if (this.snapshot && !this.listed(dirOf(path), baseOf(path))) return undefined;
     const text = this.readCached(path);
     return text === undefined ? undefined : { path, text, unit: this.trees.tree(path, text) };
   }
@@ -257,6 +269,7 @@ export class WorkspaceIndex implements UnitIndex {
   /** A unit file name linked to /dev/null (masked): systemd knows the unit but will not load it. */
   private masked(name: string, dirs: readonly string[]): boolean {
     return fragmentNames(name).some((n) => dirs.some((d) => {
+      if (!this.open.has(joinPath(d, n)) && !this.listed(d, n)) return false;
       try {
         return realpathSync(joinPath(d, n)) === '/dev/null';
       } catch {
@@ -265,7 +278,20 @@ export class WorkspaceIndex implements UnitIndex {
     }));
   }
 
+  /**
+   * Kept for the whole run in a snapshot (one `sockact lint`): checking a service looks at every socket of
+   * its folder, and each of those at its drop-ins over the whole search path, for every unit linted. The
+   * language server asks again: a file written a moment ago must be found at once.
+   */
+  private inSnapshot<T>(key: string, compute: () => T): T {
+    return this.snapshot ? this.remember(key, compute) : compute();
+  }
+
   unit(name: string, dir: string): IndexedUnit | undefined | null {
+    return this.inSnapshot(`unit:${dir}:${name}`, () => this.findUnit(name, dir));
+  }
+
+  private findUnit(name: string, dir: string): IndexedUnit | undefined | null {
     const dirs = this.lookupFor(dir);
     const found = findFragment(name, dirs ?? [resolve(dir)], (p) => this.fileAt(p));
     if (found) return { ...found.file, name, dir: found.dir };
@@ -275,12 +301,23 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
+    return this.inSnapshot(`dropins:${dir}:${name}`, () => this.findDropIns(name, dir));
+  }
+
+  private findDropIns(name: string, dir: string): IndexedFile[] {
     const byFolder: Array<{ files: Array<{ name: string; file: IndexedFile }> }> = [];
+    const folderNames = dropInFolderNames(name);
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
-      for (const folderName of dropInFolderNames(name)) {
+      for (const folderName of folderNames) {
         const folder = joinPath(d, folderName);
         const owner = folderName.slice(0, -2);
-        const names = new Set(this.walked.has(folder) ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
+        const walked = this.walked.has(folder);
+        // Open documents count even where the folder is not on disk yet (a drop-in being written).
+        if (!walked && !this.listed(d, folderName) && !this.openIn(folder)) {
+          byFolder.push({ files: [] });
+          continue;
+        }
+        const names = new Set(walked ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
         for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
         const files: Array<{ name: string; file: IndexedFile }> = [];
         for (const n of [...names].sort()) {
@@ -292,6 +329,12 @@ export class WorkspaceIndex implements UnitIndex {
       }
     }
     return orderDropIns(byFolder);
+  }
+
+  /** Is an open document inside `folder`? */
+  private openIn(folder: string): boolean {
+    for (const p of this.open.keys()) if (dirOf(p) === folder) return true;
+    return false;
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {

@@ -110,8 +110,18 @@ export function stringIsValidUnicode(s: string): boolean {
 
 /** Lenient decode for display and for specifier scanning (invalid bytes become U+FFFD). */
 export function bytesToString(bytes: readonly number[]): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(new Uint8Array(bytes));
+  // Nearly every word is ASCII: no decoder, no typed array (this runs for every word of every value).
+  let ascii = true;
+  for (const b of bytes) if (b >= 0x80) { ascii = false; break; }
+  if (ascii) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.slice(i, i + 4096));
+    return out;
+  }
+  return LENIENT_UTF8.decode(new Uint8Array(bytes));
 }
+
+const LENIENT_UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 function hexValue(ch: string | undefined): number {
   if (ch === undefined) return -1;
