@@ -32,6 +32,7 @@ import { createLanguageService } from '../server/src/service/languageService';
 import { measureActivation } from './activation';
 import { httpLoadMain } from './httpLoad';
 import { measureLspLatency } from './lspLatency';
+import { measureStartup } from './startup';
 import { fmt, median } from './stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -223,6 +224,26 @@ function timeVerify(files: string[], cwd: string): { ms: number; status: number 
   return { ms, status: r.status };
 }
 
+/** The 200 files of (c) and (f): 100 socket + service pairs. */
+function manyFileNames(): string[] {
+  const many: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const name = `bench-unit-${String(i).padStart(3, '0')}`;
+    many.push(`${name}.socket`, `${name}.service`);
+  }
+  return many;
+}
+
+function writeManyFiles(dir: string): { manyDir: string; manyFiles: string[] } {
+  const manyDir = join(dir, 'many');
+  mkdirSync(manyDir, { recursive: true });
+  for (const file of manyFileNames()) {
+    const name = file.replace(/\.(socket|service)$/, '');
+    writeFileSync(join(manyDir, file), file.endsWith('.socket') ? smallSocket(name, Number(name.slice(-3))) : serviceUnit(name));
+  }
+  return { manyDir, manyFiles: manyFileNames() };
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -232,7 +253,13 @@ async function main(): Promise<void> {
     // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c).
     const onlyActivation = process.argv.includes('activation');
     const onlyLint = process.argv.includes('lint');
+    const onlyStartup = process.argv.includes('startup');
+    if (onlyStartup) {
+      await measureStartup({ cli: CLI, verifyAvailable: haveSystemdAnalyze(), ...writeManyFiles(dir) });
+      return;
+    }
     if (!onlyActivation) run(dir);
+    if (!onlyActivation) await measureStartup({ cli: CLI, verifyAvailable: haveSystemdAnalyze(), manyDir: join(dir, 'many'), manyFiles: manyFileNames() });
     if (!onlyActivation && !onlyLint) await lspLatency(dir);
     if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
@@ -330,15 +357,7 @@ function run(dir: string): void {
 
   // (c) 200 files: one CLI call vs verify one by one
   console.log('\n(c) 200 unit files (100 socket + service pairs)');
-  const manyDir = join(dir, 'many');
-  mkdirSync(manyDir);
-  const many: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    const name = `bench-unit-${String(i).padStart(3, '0')}`;
-    writeFileSync(join(manyDir, `${name}.socket`), smallSocket(name, i));
-    writeFileSync(join(manyDir, `${name}.service`), serviceUnit(name));
-    many.push(`${name}.socket`, `${name}.service`);
-  }
+  const { manyDir, manyFiles: many } = writeManyFiles(dir);
   if (!existsSync(CLI)) {
     console.log(`  skipped: ${CLI} is missing (run \`npm run build\`)`);
     return;

@@ -10,3 +10,8 @@ export function median(xs: number[]): number {
 export function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
+
+/** One line: what was compared, the ratio, its target (the ratio must not exceed it) and whether it is met. */
+export function verdict(label: string, ratio: number, target: number): string {
+  return `  ${label}: ratio ${ratio.toFixed(2)} (target ≤ ${target}): ${ratio <= target ? 'met' : 'not met'}`;
+}
