@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignLayers, layout, nodeTooltip, renderLegend, renderSvg, type DependencyGraph } from '../client/src/graph/layout';
+import { assignLayers, edgeLabel, layout, nodeTooltip, renderLegend, renderSvg, type DependencyGraph } from '../client/src/graph/layout';
 
 const graph: DependencyGraph = {
   root: '/p/web.service',
@@ -49,6 +49,15 @@ test('layout: the root in the middle column, names to its right, units naming it
   const pair = placed.edges.filter((e) => e.edge.to === '/p/web.socket' && e.edge.from === '/p/web.service');
   assert.equal(pair.length, 2);
   assert.notEqual(pair[0].labelY, pair[1].labelY);
+  // No two labels cover each other.
+  const box = (e: (typeof placed.edges)[number]) => ({ x: e.labelX, y: e.labelY, w: edgeLabel(e.edge).length * 6.2 + 8 });
+  for (const a of placed.edges) {
+    for (const b of placed.edges) {
+      if (a === b) continue;
+      const [p, q] = [box(a), box(b)];
+      assert.ok(Math.abs(p.x - q.x) >= (p.w + q.w) / 2 || Math.abs(p.y - q.y) >= 15, `labels ${edgeLabel(a.edge)} and ${edgeLabel(b.edge)} overlap`);
+    }
+  }
 });
 
 test('svg: every node and edge drawn, classes by kind and found, text escaped, legend marks the kinds used', () => {

@@ -186,6 +186,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     disabledReason: () => undefined,
     run: (state, id) => (typeof id === 'string' ? state.graph.openNode(id) : undefined),
   },
+  {
+    id: 'sockact.dependencyGraphClose',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => state.graph.close(),
+  },
 ];
 
 /** Registers every command; a disabled one explains itself instead of failing silently. */

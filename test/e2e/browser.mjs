@@ -308,3 +308,48 @@ export async function socketUnitsViewCheck(page, { record, root, resultsDir, hos
     return screenshot;
   });
 }
+
+/**
+ * "Show Dependency Graph" from the command palette on graph/shop.service: the webview panel draws the
+ * graph (nodes of the socket that starts it and of the missing cache.service), a screenshot goes to
+ * test-results/graph.png, and a click on the shop.socket node opens that unit file in an editor.
+ */
+export async function dependencyGraphCheck(page, { record, root, resultsDir }) {
+  const { check } = checker({ record, root, resultsDir });
+  await check(page, 'Show Dependency Graph draws the graph of shop.service, and a click on shop.socket opens it', async () => {
+    const input = page.locator('.quick-input-widget input');
+    await activeEditor(page).click().catch(() => {});
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      await input.fill('graph/shop.service');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'shop.service' }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: 'shop.service' }).waitFor({ timeout: 3000 });
+    }, 'shop.service opened with Quick Open');
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      await input.fill('>Socket Activation: Show Dependency Graph');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Dependency Graph' }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab', { hasText: 'Dependencies: shop.service' }).first().waitFor({ timeout: 5000 });
+    }, 'the command from the palette and its panel');
+    // The webview is an iframe holding the page's own iframe (VS Code's webview host).
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const socket = frame.locator('[data-node][data-name="shop.socket"]');
+    await socket.waitFor({ timeout: UI_TIMEOUT_MS });
+    await frame.locator('[data-node][data-name="cache.service"].found-missing').waitFor({ timeout: UI_TIMEOUT_MS });
+    const edges = await frame.locator('.edge').count();
+    if (edges < 5) throw new Error(`only ${edges} edges drawn`);
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, 'graph.png');
+    await page.screenshot({ path: file });
+    await socket.click();
+    await page.locator('.tab.active', { hasText: 'shop.socket' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await lineWith(page, 'ListenStream=9100').waitFor({ timeout: UI_TIMEOUT_MS });
+    return relative(root, file);
+  });
+}

@@ -214,6 +214,11 @@ export class DependencyGraphPanel implements vscode.Disposable {
     return `${toolbar}<div class="canvas">${renderSvg(this.model, layout(this.model))}</div>${selected ? detailHtml(selected) : ''}${renderLegend(this.model)}`;
   }
 
+  /** Closes the panel (the suite's clean-up). */
+  close(): void {
+    this.panel?.dispose();
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.panel?.dispose();

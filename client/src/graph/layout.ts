@@ -70,7 +70,7 @@ export interface Layout {
 
 const NODE_HEIGHT = 44;
 const ROW_GAP = 26;
-const COLUMN_GAP = 150;
+const COLUMN_GAP = 190;
 const MARGIN = 24;
 const CHAR_WIDTH = 7.4;
 
@@ -154,16 +154,50 @@ export function layout(graph: DependencyGraph): Layout {
   const edges: PlacedEdge[] = [];
   for (const group of pairs.values()) {
     group.forEach((edge, i) => {
-      const spread = (i - (group.length - 1) / 2) * 16;
+      const spread = (i - (group.length - 1) / 2) * 18;
       edges.push(curve(edge, placed.get(edge.from)!, placed.get(edge.to)!, spread));
     });
   }
+  separateLabels(edges);
   return { width: x - COLUMN_GAP + MARGIN, height: fullHeight + 2 * MARGIN, nodes: [...placed.values()], edges };
 }
 
+/** The text on an edge. */
+export function edgeLabel(edge: GraphEdge): string {
+  return `${KIND_STYLES[edge.kind].label}${edge.implicit ? ' (by name)' : ''}`;
+}
+
+const labelWidth = (edge: GraphEdge) => edgeLabel(edge).length * 6.2 + 8;
+const LABEL_HEIGHT = 15;
+
+/** Labels that would cover each other are moved apart vertically (greedy, top to bottom). */
+function separateLabels(edges: PlacedEdge[]): void {
+  const done: PlacedEdge[] = [];
+  for (const e of [...edges].sort((a, b) => a.labelY - b.labelY || a.labelX - b.labelX)) {
+    for (let moved = true, tries = 0; moved && tries < 20; tries++) {
+      moved = false;
+      for (const o of done) {
+        const overlapX = Math.abs(e.labelX - o.labelX) < (labelWidth(e.edge) + labelWidth(o.edge)) / 2;
+        if (overlapX && Math.abs(e.labelY - o.labelY) < LABEL_HEIGHT + 1) {
+          e.labelY = o.labelY + LABEL_HEIGHT + 1;
+          moved = true;
+        }
+      }
+    }
+    done.push(e);
+  }
+}
+
+/** Where an edge leaves or enters a node's side: moved toward the other end, so edges fan out. */
+function anchorY(node: PlacedNode, other: PlacedNode, spread: number): number {
+  const centre = node.y + node.height / 2;
+  const toward = Math.max(-(node.height / 2 - 8), Math.min(node.height / 2 - 8, (other.y + other.height / 2 - centre) * 0.12));
+  return centre + toward + spread / 3;
+}
+
 function curve(edge: GraphEdge, a: PlacedNode, b: PlacedNode, spread: number): PlacedEdge {
-  const ay = a.y + a.height / 2 + spread / 2;
-  const by = b.y + b.height / 2 + spread / 2;
+  const ay = anchorY(a, b, spread);
+  const by = anchorY(b, a, spread);
   let sx: number, tx: number, c1: number, c2: number;
   if (b.layer > a.layer) {
     sx = a.x + a.width;
@@ -185,10 +219,11 @@ function curve(edge: GraphEdge, a: PlacedNode, b: PlacedNode, spread: number): P
   const cy1 = ay + spread;
   const cy2 = by + spread;
   const d = `M${r(sx)},${r(ay)} C${r(c1)},${r(cy1)} ${r(c2)},${r(cy2)} ${r(tx)},${r(by)}`;
-  // The point of the cubic at t = 1/2.
-  const labelX = (sx + 3 * c1 + 3 * c2 + tx) / 8;
-  const labelY = (ay + 3 * cy1 + 3 * cy2 + by) / 8;
-  return { edge, d, labelX, labelY };
+  // The label sits nearer the end farther from the root: edges fanning out of the root start close
+  // together but reach their other ends apart. Between the same two nodes the spread keeps labels apart.
+  const t = b.layer === a.layer ? 0.5 : Math.abs(b.layer) >= Math.abs(a.layer) ? 0.68 : 0.32;
+  const at = (p0: number, p1: number, p2: number, p3: number) => (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t ** 2 * p2 + t ** 3 * p3;
+  return { edge, d, labelX: at(sx, c1, c2, tx), labelY: at(ay, cy1, cy2, by) + spread * 0.4 };
 }
 
 const r = (n: number) => Math.round(n * 10) / 10;
@@ -214,8 +249,8 @@ export function renderSvg(graph: DependencyGraph, placed: Layout = layout(graph)
   const edges = placed.edges
     .map(({ edge, d, labelX, labelY }) => {
       const style = KIND_STYLES[edge.kind];
-      const label = `${style.label}${edge.implicit ? ' (by name)' : ''}`;
-      const w = label.length * 6.2 + 8;
+      const label = edgeLabel(edge);
+      const w = labelWidth(edge);
       return (
         `<g class="edge g-${style.group}${edge.implicit ? ' implicit' : ''}" data-kind="${edge.kind}" data-from="${escapeXml(edge.from)}" data-to="${escapeXml(edge.to)}">` +
         `<path d="${d}" marker-end="url(#arrow-${style.group})"/>` +
