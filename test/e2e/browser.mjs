@@ -312,7 +312,8 @@ export async function socketUnitsViewCheck(page, { record, root, resultsDir, hos
 /**
  * "Show Dependency Graph" from the command palette on graph/shop.service: the webview panel draws the
  * graph (nodes of the socket that starts it and of the missing cache.service), a screenshot goes to
- * test-results/graph.png, and a click on the shop.socket node opens that unit file in an editor.
+ * test-results/graph.png, "Depth 2" adds what the neighbours name, and a click on the shop.socket node
+ * opens that unit file in an editor.
  */
 export async function dependencyGraphCheck(page, { record, root, resultsDir }) {
   const { check } = checker({ record, root, resultsDir });
@@ -347,6 +348,9 @@ export async function dependencyGraphCheck(page, { record, root, resultsDir }) {
     mkdirSync(resultsDir, { recursive: true });
     const file = join(resultsDir, 'graph.png');
     await page.screenshot({ path: file });
+    // Depth 2 adds what the neighbours name: shop.socket's WantedBy=sockets.target.
+    await frame.locator('button[data-action="depth"][data-depth="2"]').click();
+    await frame.locator('[data-node][data-name="sockets.target"]').waitFor({ timeout: UI_TIMEOUT_MS });
     await socket.click();
     await page.locator('.tab.active', { hasText: 'shop.socket' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await lineWith(page, 'ListenStream=9100').waitFor({ timeout: UI_TIMEOUT_MS });

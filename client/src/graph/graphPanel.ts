@@ -295,6 +295,8 @@ button:focus-visible, .node:focus-visible { outline: 1px solid var(--vscode-focu
 .message { color: var(--vscode-descriptionForeground); }
 .message.error { color: var(--vscode-errorForeground); }
 .canvas { overflow: auto; }
+/* Shrinks to the panel's width (never grows past its own size): the whole graph stays in sight. */
+svg.graph { max-width: 100%; height: auto; }
 svg.graph text { font-family: var(--vscode-font-family); font-size: 12px; fill: var(--vscode-editor-foreground); }
 .node { cursor: pointer; }
 .node rect { fill: var(--vscode-editorWidget-background); stroke: var(--vscode-focusBorder); stroke-width: 1.2; }

@@ -57,7 +57,6 @@ const KIND_OF: Readonly<Record<string, EdgeKind>> = {
   'Install:Also': 'also',
 };
 
-export const EDGE_KINDS: readonly EdgeKind[] = [...new Set(Object.values(KIND_OF))];
 
 export interface GraphNode {
   /** Opaque and stable within one answer: the file's path for a found unit, "missing:NAME" otherwise. */
