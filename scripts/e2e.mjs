@@ -21,14 +21,15 @@
 // Screenshots go to test-results/. The last line is `N passed, N failed`; the exit status is 1 on any failure.
 // Environment: SOCKACT_VSIX=file.vsix tests that file instead of packaging; SOCKACT_E2E_KEEP=1 keeps the
 // temporary folder; SOCKACT_E2E_GREP=regex runs only matching suite tests (and still the browser checks);
-// SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5; SOCKACT_E2E_VERBOSE=1 shows code-server's output.
+// SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5; SOCKACT_E2E_VERBOSE=1 shows code-server's output;
+// SOCKACT_E2E_BROWSER=graph (or editor, sockets, walkthrough, comma-separated) runs only those browser checks.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildSuite, FIXTURES, SUITE_INDEX, typecheckSuite } from '../client/test/build.mjs';
-import { browserChecks, socketUnitsViewCheck, walkthroughCheck } from '../test/e2e/browser.mjs';
+import { browserChecks, dependencyGraphCheck, socketUnitsViewCheck, walkthroughCheck } from '../test/e2e/browser.mjs';
 import { CHROMIUM_ARGS, ensureChromium, ensureCodeServer, installVsix, ROOT, startCodeServer } from './codeServer.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
@@ -282,6 +283,12 @@ async function shot(page, name) {
   return relative(ROOT, file);
 }
 
+/** SOCKACT_E2E_BROWSER=graph,editor,sockets,walkthrough runs only those groups of browser checks (default: all). */
+function browserWanted(group) {
+  const wanted = process.env.SOCKACT_E2E_BROWSER;
+  return !wanted || wanted.split(',').map((w) => w.trim()).includes(group);
+}
+
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   for (const f of readdirSync(RESULTS_DIR)) if (/^e2e-.*\.png$/.test(f)) rmSync(join(RESULTS_DIR, f));
@@ -320,7 +327,7 @@ async function main() {
  * The screenshots at the top of the README (images/screenshots/), replaced by this run's when every check
  * passed (SOCKACT_E2E_README_SHOTS=1): the README shows the product as the last green run saw it.
  */
-const README_SHOTS = ['03-diagnostic-hover', '04-completion', '06-quick-fix-menu', '09-socket-units-view', '11-walkthrough'];
+const README_SHOTS = ['03-diagnostic-hover', '04-completion', '06-quick-fix-menu', '09-socket-units-view', '11-walkthrough', '12-dependency-graph'];
 
 function updateReadmeShots(failed) {
   if (failed > 0) {
@@ -390,9 +397,10 @@ async function runAll(isolated) {
 
     console.log('e2e: browser checks');
     await timed('browser checks', async () => {
-      await browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
-      await socketUnitsViewCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR, host: host.env.SOCKACT_TEST_SSH_HOST, deployed: host.env.SOCKACT_TEST_DEPLOYED && JSON.parse(host.env.SOCKACT_TEST_DEPLOYED) });
-      await walkthroughCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
+      if (browserWanted('editor')) await browserChecks(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
+      if (browserWanted('graph')) await dependencyGraphCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
+      if (browserWanted('sockets')) await socketUnitsViewCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR, host: host.env.SOCKACT_TEST_SSH_HOST, deployed: host.env.SOCKACT_TEST_DEPLOYED && JSON.parse(host.env.SOCKACT_TEST_DEPLOYED) });
+      if (browserWanted('walkthrough')) await walkthroughCheck(main.page, { record, root: ROOT, resultsDir: RESULTS_DIR });
     });
     await main.context.close();
     await main.server.stop();

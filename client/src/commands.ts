@@ -15,6 +15,7 @@ import type { ActivationManager } from './activation';
 import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
 import { newSocketUnit } from './newUnit';
+import type { DependencyGraphPanel } from './graph/graphPanel';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
@@ -29,6 +30,8 @@ export interface ExtensionState {
   readonly deploy: DeployManager;
   /** The Socket Units view. */
   readonly sockets: SocketsView;
+  /** The dependency graph panel (reads the units only: no trust needed). */
+  readonly graph: DependencyGraphPanel;
 }
 
 export interface CommandSpec {
@@ -75,6 +78,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.newSocketUnit',
     disabledReason: () => undefined,
     run: (_state, arg) => newSocketUnit(arg),
+  },
+  {
+    // Reads the unit and its neighbours through the language server: works in untrusted folders.
+    id: 'sockact.showDependencyGraph',
+    disabledReason: (state) => (state.hasClient ? undefined : 'the language server has not been started yet'),
+    run: (state, uri) => state.graph.show(uri),
   },
   {
     id: 'sockact.activate',
@@ -169,6 +178,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     internal: true,
     disabledReason: () => undefined,
     run: (state) => JSON.stringify(state.deploy.pickerState() ?? null),
+  },
+  {
+    // The dependency graph panel as data: whether it is open, the unit, depth, follow mode, the last model.
+    id: 'sockact.dependencyGraphState',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => JSON.stringify(state.graph.state()),
+  },
+  {
+    // What a click on a node of the graph does (the browser check clicks the real node).
+    id: 'sockact.dependencyGraphOpenNode',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state, id) => (typeof id === 'string' ? state.graph.openNode(id) : undefined),
+  },
+  {
+    id: 'sockact.dependencyGraphClose',
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => state.graph.close(),
   },
 ];
 

@@ -16,6 +16,8 @@ import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 import { DeployManager } from './deploy/deploy';
 import { SocketsView, VIEW_ID } from './deploy/socketsView';
+import { DependencyGraphPanel } from './graph/graphPanel';
+import type { DependencyGraph } from './graph/layout';
 import { TargetVersionStatus, type ServerStatus } from './systemdVersion';
 
 export const LANGUAGE_ID = 'systemd-unit-file';
@@ -79,6 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  const graph = new DependencyGraphPanel((uri, depth) => current.sendRequest<DependencyGraph | null>('sockact/dependencyGraph', { textDocument: { uri }, depth }));
+  context.subscriptions.push(graph);
   const state: ExtensionState = {
     hasClient: true,
     restartServer: async () => {
@@ -90,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     activation,
     deploy,
     sockets,
+    graph,
   };
   registerCommands(context, state);
   // Registered before start() so the first status the server sends is not missed.

@@ -351,6 +351,14 @@ connection.onDocumentOnTypeFormatting((p) =>
 );
 connection.languages.semanticTokens.on((p) => withDocument(p, { data: [] }, (d, u) => service.semanticTokens(d, u, settings)));
 connection.languages.semanticTokens.onRange((p) => withRange(p, { data: [] }, (d, u, range) => service.semanticTokens(d, u, settings, range)));
+// The dependency graph of the document's unit (the client's "Show Dependency Graph" panel).
+connection.onRequest('sockact/dependencyGraph', (p: { depth?: unknown }) => {
+  const depth = p?.depth;
+  if (depth !== undefined && (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 1)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'depth must be a whole number from 1 (2 at most is used)');
+  }
+  return withDocument(p, null, (d, u) => service.dependencyGraph(d, u, unitFiles, depth) ?? null);
+});
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

@@ -310,6 +310,53 @@ export async function socketUnitsViewCheck(page, { record, root, resultsDir, hos
 }
 
 /**
+ * "Show Dependency Graph" from the command palette on graph/shop.service: the webview panel draws the
+ * graph (nodes of the socket that starts it and of the missing cache.service), a screenshot goes to
+ * test-results/e2e-12-dependency-graph.png, "Depth 2" adds what the neighbours name, and a click on the shop.socket node
+ * opens that unit file in an editor.
+ */
+export async function dependencyGraphCheck(page, { record, root, resultsDir }) {
+  const { shot, check } = checker({ record, root, resultsDir });
+  await check(page, 'Show Dependency Graph draws the graph of shop.service, and a click on shop.socket opens it', async () => {
+    const input = page.locator('.quick-input-widget input');
+    await activeEditor(page).click().catch(() => {});
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      await input.fill('graph/shop.service');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'shop.service' }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: 'shop.service' }).waitFor({ timeout: 3000 });
+    }, 'shop.service opened with Quick Open');
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      await input.fill('>Socket Activation: Show Dependency Graph');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Dependency Graph' }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab', { hasText: 'Dependencies: shop.service' }).first().waitFor({ timeout: 5000 });
+    }, 'the command from the palette and its panel');
+    // The webview is an iframe holding the page's own iframe (VS Code's webview host).
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const socket = frame.locator('[data-node][data-name="shop.socket"]');
+    await socket.waitFor({ timeout: UI_TIMEOUT_MS });
+    await frame.locator('[data-node][data-name="cache.service"].found-missing').waitFor({ timeout: UI_TIMEOUT_MS });
+    const edges = await frame.locator('.edge').count();
+    if (edges < 5) throw new Error(`only ${edges} edges drawn`);
+    const graphShot = await shot(page, '12-dependency-graph');
+    // Depth 2 adds what the neighbours name: shop.socket's WantedBy=sockets.target.
+    await frame.locator('button[data-action="depth"][data-depth="2"]').click();
+    await frame.locator('[data-node][data-name="sockets.target"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await socket.click();
+    await page.locator('.tab.active', { hasText: 'shop.socket' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await lineWith(page, 'ListenStream=9100').waitFor({ timeout: UI_TIMEOUT_MS });
+    return graphShot;
+  });
+}
+
+/**
  * The getting-started walkthrough (contributes.walkthroughs): opened from the command palette as a new user
  * finds it, its steps shown with their titles, and its first step's button writing a socket and a service.
  */

@@ -6,10 +6,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { UnitFileSet, UnitSource } from '../service/languageService';
+import type { GraphFiles, UnitSource } from '../service/languageService';
 import type { UnitFile } from '../service/parser';
 import { uriToPath } from '../service/unitContext';
 import { baseOf } from '../service/workspaceIndex';
+import { lookupDirs } from './unitSearchPath';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** What the server keeps open: the documents the editor has open, and its parse cache. */
@@ -19,7 +20,7 @@ export interface OpenUnitDocuments {
   unitOf(document: TextDocument): UnitFile;
 }
 
-export class WorkspaceUnitFiles implements UnitFileSet {
+export class WorkspaceUnitFiles implements GraphFiles {
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly open: OpenUnitDocuments,
@@ -58,5 +59,10 @@ export class WorkspaceUnitFiles implements UnitFileSet {
   locate(unitName: string, unitDir: string): string | undefined {
     const unit = this.index.unit(unitName, unitDir);
     return unit && baseOf(unit.path) === unitName ? pathToFileURL(unit.path).href : undefined;
+  }
+
+  /** The folders systemd searches for a unit named from `unitDir` (the dependency graph's missing units). */
+  searchDirs(unitDir: string): readonly string[] | undefined {
+    return lookupDirs(unitDir);
   }
 }

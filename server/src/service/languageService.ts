@@ -13,6 +13,7 @@ import { doCodeActions } from './codeActions';
 import { findCodeLenses } from './codeLens';
 import { doComplete } from './completion';
 import { findDefinition } from './definition';
+import { dependencyGraph, type DependencyGraph, type GraphFiles } from './dependencyGraph';
 import { computeDiagnostics } from './diagnostics';
 import type { UnitResolver, ValidationSettings } from './diagnostics/types';
 import type { FeatureContext } from './featureContext';
@@ -86,6 +87,8 @@ export interface LanguageService {
   formatOnType(document: TextDocument, unit: UnitFile, position: Position, ch: string): TextEdit[];
   /** Semantic tokens of the whole document, or of the lines `range` touches (legend: SEMANTIC_TOKENS_LEGEND). */
   semanticTokens(document: TextDocument, unit: UnitFile, settings?: ServiceSettings, range?: Range): SemanticTokens;
+  /** What the document's unit starts and orders against, and who names it (depth 1 or 2); undefined for no unit. */
+  dependencyGraph(document: TextDocument, unit: UnitFile, files: GraphFiles, depth?: number): DependencyGraph | undefined;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -147,6 +150,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     formatOnType: (document, unit, position, ch) => formatOnType(document, unit, position, ch),
     semanticTokens: (document, unit, settings = {}, range) =>
       semanticTokens(document, unit, { catalog, systemdVersion: settings.systemdVersion ?? catalog.newestVersion }, range),
+    dependencyGraph: (document, unit, files, depth) => dependencyGraph(document, unit, files, catalog, depth),
   };
 }
 
@@ -157,3 +161,4 @@ export { RenameError, type RenameCapabilities } from './rename';
 export type { DiagnosticCode, Severity } from './diagnostics/codes';
 export { DIAGNOSTIC_CODES } from './diagnostics/codes';
 export { SEMANTIC_TOKENS_LEGEND } from './semanticTokens';
+export type { DependencyGraph, EdgeKind, GraphEdge, GraphFiles, GraphNode } from './dependencyGraph';
