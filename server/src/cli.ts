@@ -18,6 +18,8 @@ import { WorkspaceIndex } from './node/workspaceIndex';
 import { createLanguageService } from './service/languageService';
 import { ActivateError, ActivateUsageError, runActivate } from './activate/run';
 import { DeployUsageError, runDeployCommand, writeResultFile } from './deploy/commands';
+import { activationUnsupported } from './node/platform';
+import { NativeUnavailable } from './activate/libc';
 
 const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
        sockact activate [--systemd-version N] [--now] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]
@@ -155,9 +157,9 @@ function activate(args: string[]): void {
     (status) => process.exit(status),
     (e) => {
       if (e instanceof ActivateUsageError) process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
-      else if (e instanceof ActivateError) process.stderr.write(`sockact: ${e.message}\n`);
+      else if (e instanceof ActivateError || e instanceof NativeUnavailable) process.stderr.write(`sockact: ${e.message}\n`);
       else process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
-      process.exit(e instanceof ActivateUsageError ? 2 : e instanceof ActivateError ? 1 : 3);
+      process.exit(e instanceof ActivateUsageError ? 2 : e instanceof ActivateError || e instanceof NativeUnavailable ? 1 : 3);
     },
   );
 }
@@ -186,9 +188,16 @@ function main(argv: string[]): number | undefined {
       return lint(rest);
     case 'lsp':
       return startLanguageServer(rest);
-    case 'activate':
+    case 'activate': {
+      // Before the arguments are read: on macOS or Windows no argument could make it run.
+      const unsupported = activationUnsupported(process.platform);
+      if (unsupported) {
+        process.stderr.write(`sockact activate: ${unsupported}\n`);
+        return 2;
+      }
       activate(rest);
       return undefined;
+    }
     case 'deploy':
     case 'verify':
     case 'undeploy':
