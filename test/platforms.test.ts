@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import path, { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listZip, readZipEntry, type ZipEntry } from './helpers/zip';
 import { activationUnsupported, hasLocalManagers, localManagerUnsupported } from '../server/src/node/platform';
@@ -25,6 +25,9 @@ import { expandHome, heldCommand, localTargets, viewTargets } from '../client/sr
 import { findCodeLenses, RUN_LENS_TITLE } from '../server/src/service/codeLens';
 import { parseUnit } from '../server/src/service/parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { servicePaths } from '../server/src/node/servicePaths';
+import { unitContextFromUri, uriToPath } from '../server/src/service/unitContext';
+import { pathToUri } from '../server/src/service/editText';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const MAX_BYTES = 1024 * 1024;
@@ -272,7 +275,7 @@ test('local managers (--user, --system) only where systemd is; hosts over ssh ev
   assert.equal(localManagerUnsupported('user', 'linux'), undefined);
   for (const platform of ['darwin', 'win32']) {
     assert.equal(hasLocalManagers(platform), false);
-    assert.match(localManagerUnsupported('system', platform)!, new RegExp(`^the system manager needs systemd .*\\(this is ${platform}\\): deploy to a host with --host HOST$`));
+    assert.match(localManagerUnsupported('system', platform)!, new RegExp(`^the system manager needs systemd .*\\(this is ${platform}\\): use a host, --host HOST$`));
     assert.deepEqual(localTargets(platform), []);
     assert.deepEqual(viewTargets({ hosts: ['web1', 'bad host'], sshConfig: '', sudo: false }, platform), ['host:web1']);
   }
@@ -324,4 +327,26 @@ test('the manifest disables Run and Restart with Socket Activation where the ext
   }
   const extension = readFileSync(join(root, 'client', 'src', 'extension.ts'), 'utf8');
   assert.match(extension, /setContext', 'sockact\.activationUnsupported', activationUnsupported\(process\.platform\) !== undefined/);
+});
+
+test('Windows paths: a document URI and the index agree on the path (c:/Users/…, "/" between names)', () => {
+  const win = servicePaths(path.win32);
+  // VS Code's URI for C:\Users\me\units\web.socket; the index walks c:\Users\me\units (the workspace folder).
+  const uri = 'file:///c%3A/Users/me/units/web.socket';
+  assert.equal(uriToPath(uri), 'c:/Users/me/units/web.socket');
+  assert.equal(win.join('c:\\Users\\me\\units', 'web.socket'), uriToPath(uri));
+  assert.equal(win.resolve('c:\\Users\\me\\units\\'), 'c:/Users/me/units');
+  assert.deepEqual(unitContextFromUri(uri), { unitName: 'web.socket', unitType: 'socket', isDropIn: false, unitDir: 'c:/Users/me/units', scope: 'system' });
+  assert.equal(unitContextFromUri('file:///c%3A/Users/me/units/web.socket.d/port.conf').unitDir, 'c:/Users/me/units');
+  assert.equal(unitContextFromUri('file:///c%3A/Users/me/.config/systemd/user/web.socket').scope, 'user');
+  // And back: an edit or a location for that path names the same file.
+  assert.equal(uriToPath(pathToUri('c:/Users/me/units/web.service')), 'c:/Users/me/units/web.service');
+  assert.equal(pathToUri('c:/Users/me/a b.service'), 'file:///c%3A/Users/me/a%20b.service');
+  // A share, and POSIX paths as before.
+  assert.equal(uriToPath('file://server/share/units/web.socket'), '//server/share/units/web.socket');
+  assert.equal(uriToPath(pathToUri('//server/share/units/web.socket')), '//server/share/units/web.socket');
+  assert.equal(uriToPath('file:///srv/units/a%20b.socket'), '/srv/units/a b.socket');
+  assert.equal(pathToUri('/srv/units/a b.socket'), 'file:///srv/units/a%20b.socket');
+  // On Linux and macOS the index's join and resolve are node:path's own.
+  assert.equal(servicePaths(path.posix).join('/srv', 'web.socket'), '/srv/web.socket');
 });

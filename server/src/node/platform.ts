@@ -18,5 +18,5 @@ export function hasLocalManagers(platform: string): boolean {
 /** Why the user or system manager of this machine cannot be a target on `platform`; undefined on Linux. */
 export function localManagerUnsupported(kind: 'user' | 'system', platform: string): string | undefined {
   if (hasLocalManagers(platform)) return undefined;
-  return `the ${kind} manager needs systemd on this machine, and systemd runs on Linux only (this is ${platform}): deploy to a host with --host HOST`;
+  return `the ${kind} manager needs systemd on this machine, and systemd runs on Linux only (this is ${platform}): use a host, --host HOST`;
 }
