@@ -1,8 +1,9 @@
 // Bundles the extension client, the language server and the `sockact` CLI with esbuild.
 // Everything the runtime needs is inside the bundles; only the `vscode` module stays external, and koffi
 // (the FFI package `sockact activate` opens sockets with): its native module can't be bundled, so its
-// loader and the linux-x64 binary are copied beside the bundles (dist/koffi, dist/@koromix), where its own
-// lookup finds them, and the bundles require it by that relative path.
+// loader and this machine's binary (Linux only: activation is Linux-only) are copied beside the bundles
+// (dist/koffi, dist/@koromix), where its own lookup finds them, and the bundles require it by that relative
+// path, lazily (server/src/activate/libc.ts). scripts/package.mjs replaces these copies per target.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,17 +23,22 @@ const common = {
   logLevel: 'warning',
 };
 
-const koffiDir = join(dirname(require.resolve('koffi')));
-const nativeDir = join(koffiDir, '..', '@koromix', 'koffi-linux-x64');
 rmSync('dist/koffi', { recursive: true, force: true });
 rmSync('dist/@koromix', { recursive: true, force: true });
-for (const f of ['package.json', 'LICENSE.txt', 'index.cjs', 'src/koffi/index.cjs', 'src/koffi/src/static.cjs']) {
-  mkdirSync(dirname(join('dist/koffi', f)), { recursive: true });
-  cpSync(join(koffiDir, f), join('dist/koffi', f));
-}
-for (const f of ['package.json', 'index.js', 'linux_x64/koffi.node']) {
-  mkdirSync(dirname(join('dist/@koromix/koffi-linux-x64', f)), { recursive: true });
-  cpSync(join(nativeDir, f), join('dist/@koromix/koffi-linux-x64', f));
+const nativeName = `@koromix/koffi-${process.platform}-${process.arch}`;
+let nativeDir;
+try {
+  nativeDir = process.platform === 'linux' ? dirname(require.resolve(nativeName)) : undefined;
+} catch { /* no prebuilt binary for this machine: activation reports it when asked */ }
+if (nativeDir) {
+  const copy = (from, to, files) => {
+    for (const f of files) {
+      mkdirSync(dirname(join(to, f)), { recursive: true });
+      cpSync(join(from, f), join(to, f));
+    }
+  };
+  copy(dirname(require.resolve('koffi')), 'dist/koffi', ['package.json', 'LICENSE.txt', 'index.cjs', 'src/koffi/index.cjs', 'src/koffi/src/static.cjs']);
+  copy(nativeDir, join('dist', nativeName), ['package.json', 'index.js', `linux_${process.arch}/koffi.node`]);
 }
 
 /** `require('koffi')` in the bundles → the copy in dist/koffi (resolved at run time, relative to dist/). */
@@ -46,13 +52,11 @@ const koffiBesideBundle = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [koffiBesideBundle] }),
-  // The CLI: a small dispatcher (dist/cli.js) and one bundle per command, which it loads with V8's code
-  // cache (server/src/node/codeCache.ts). `sockact lsp --stdio` loads dist/server.js, the same bundle the
-  // extension starts.
+  // The CLI: a small dispatcher (dist/cli.js) and the commands (dist/commands.js), which it loads with V8's
+  // code cache (server/src/node/codeCache.ts). `sockact lsp --stdio` loads dist/server.js, the same bundle
+  // the extension starts.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/lint.ts'], outfile: 'dist/lint.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/activate.ts'], outfile: 'dist/activate.js', plugins: [koffiBesideBundle] }),
-  build({ ...common, entryPoints: ['server/src/cli/deploy.ts'], outfile: 'dist/deploy.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/commands.js', plugins: [koffiBesideBundle] }),
   // The benchmark runs the same bundled code the server runs (not shipped: .vscodeignore leaves it out).
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', plugins: [koffiBesideBundle] }),
 ]);

@@ -3,7 +3,8 @@
  * Activation runs) and static contributions and nothing else:
  * no sources, tests, node_modules or sourcemaps; the bundles need nothing at run time but Node's
  * built-ins (and `vscode`, for the client); the manifest inside points at the bundle and the icon.
- * The archive is read with a small zip reader below (central directory + inflateRaw), no dependency.
+ * The archive is read with test/helpers/zip.ts. This is the package for this machine (linux-x64, as e2e
+ * installs it); test/platforms.test.ts checks all six.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,64 +14,15 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
+import { listZip, readZipEntry, type ZipEntry } from './helpers/zip';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const MAX_BYTES = 2 * 1024 * 1024;
+const MAX_BYTES = 1024 * 1024;
 /**
  * koffi (the FFI package `sockact activate` opens sockets with), copied beside the bundles by
- * scripts/build.mjs: its loader and the linux-x64 glibc binary, nothing else of the package.
+ * scripts/package.mjs: its loader and the linux-x64 glibc binary, nothing else of the package.
  */
 const KOFFI = /^extension\/dist\/(koffi\/(package\.json|license\.txt|index\.cjs|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)|@koromix\/koffi-linux-x64\/(package\.json|index\.js|linux_x64\/koffi\.node))$/i;
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
-
-/** The entries of a zip file, from its central directory (no zip64: a .vsix of this size never needs it). */
-function listZip(zip: Buffer): ZipEntry[] {
-  // End of central directory: 22 bytes plus a comment of up to 65535 bytes, at the very end.
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  assert.ok(eocd >= 0, 'not a zip file: no end-of-central-directory record');
-  const count = zip.readUInt16LE(eocd + 10);
-  let p = zip.readUInt32LE(eocd + 16);
-  const entries: ZipEntry[] = [];
-  for (let n = 0; n < count; n++) {
-    assert.equal(zip.readUInt32LE(p), 0x02014b50, `central directory entry ${n} is damaged`);
-    const nameLength = zip.readUInt16LE(p + 28);
-    const extraLength = zip.readUInt16LE(p + 30);
-    const commentLength = zip.readUInt16LE(p + 32);
-    entries.push({
-      method: zip.readUInt16LE(p + 10),
-      compressedSize: zip.readUInt32LE(p + 20),
-      size: zip.readUInt32LE(p + 24),
-      localHeaderOffset: zip.readUInt32LE(p + 42),
-      name: zip.toString('utf8', p + 46, p + 46 + nameLength),
-    });
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
-
-function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
-  const h = entry.localHeaderOffset;
-  assert.equal(zip.readUInt32LE(h), 0x04034b50, `local header of ${entry.name} is damaged`);
-  const start = h + 30 + zip.readUInt16LE(h + 26) + zip.readUInt16LE(h + 28);
-  const raw = zip.subarray(start, start + entry.compressedSize);
-  const data = entry.method === 0 ? raw : entry.method === 8 ? inflateRawSync(raw) : assert.fail(`${entry.name}: compression method ${entry.method}`);
-  assert.equal(data.length, entry.size, `${entry.name}: size`);
-  return data;
-}
 
 let zip: Buffer;
 let entries: ZipEntry[];
@@ -86,13 +38,15 @@ before(() => {
   const r = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, `scripts/package.mjs failed:\n${r.stdout}${r.stderr}`);
   const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-  const vsix = `${root}dist-vsix/sockact-${version}.vsix`;
+  // What it printed is what it made: the package for this machine.
+  assert.match(r.stdout, new RegExp(`^dist-vsix/sockact-${version.replace(/\./g, '\\.')}-linux-x64\\.vsix \\(\\d+ KiB\\)$`, 'm'));
+  const vsix = `${root}dist-vsix/sockact-${version}-linux-x64.vsix`;
   zip = readFileSync(vsix);
   entries = listZip(zip);
   files = entries.map((e) => e.name).filter((n) => !n.endsWith('/'));
   const unpacked = entries.reduce((sum, e) => sum + e.size, 0);
   console.log(
-    `dist-vsix/sockact-${version}.vsix: ${(zip.length / 1024).toFixed(0)} KiB, ${files.length} files ` +
+    `dist-vsix/sockact-${version}-linux-x64.vsix: ${(zip.length / 1024).toFixed(0)} KiB, ${files.length} files ` +
       `(${(unpacked / 1024).toFixed(0)} KiB unpacked), packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 });
@@ -103,9 +57,7 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
     'extension/dist/client.js',
     'extension/dist/server.js',
     'extension/dist/cli.js',
-    'extension/dist/lint.js',
-    'extension/dist/activate.js',
-    'extension/dist/deploy.js',
+    'extension/dist/commands.js',
     'extension/syntaxes/systemd.tmLanguage.json',
     'extension/README.md',
     'extension/images/icon.png',
@@ -127,7 +79,7 @@ test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps 
     if (KOFFI.test(f)) continue;
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli|lint|activate|deploy)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli|commands)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
   const unexpected = files.filter((f) => !allowed.test(f) && !KOFFI.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });
@@ -154,9 +106,7 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
     ['extension/dist/client.js', ['vscode']],
     ['extension/dist/server.js', []],
     ['extension/dist/cli.js', []],
-    ['extension/dist/lint.js', []],
-    ['extension/dist/activate.js', []],
-    ['extension/dist/deploy.js', []],
+    ['extension/dist/commands.js', []],
   ] as const) {
     const source = file(bundle).toString('utf8');
     const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);

@@ -11,6 +11,7 @@
  * extension calling it gets the explanation below instead of a run.
  */
 import * as vscode from 'vscode';
+import { activationUnsupported } from '../../server/src/node/platform';
 import type { ActivationManager } from './activation';
 import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
@@ -88,7 +89,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     id: 'sockact.activate',
     needsTrust: true,
-    disabledReason: () => undefined,
+    // Linux only (server/src/node/platform.ts); the manifest disables it too (sockact.activationUnsupported).
+    disabledReason: () => activationUnsupported(process.platform),
     run: (state, uri) => state.activation.start(uri),
   },
   {
@@ -99,7 +101,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     id: 'sockact.restartActivation',
     needsTrust: true,
-    disabledReason: (state) => (state.activation.hasRun ? undefined : 'nothing has been run with socket activation yet'),
+    disabledReason: (state) => activationUnsupported(process.platform) ?? (state.activation.hasRun ? undefined : 'nothing has been run with socket activation yet'),
     run: (state) => state.activation.restart(),
   },
   {

@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { activationUnsupported } from '../../server/src/node/platform';
 import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 import { DeployManager } from './deploy/deploy';
@@ -97,6 +98,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     graph,
   };
   registerCommands(context, state);
+  // Run / Restart with Socket Activation are greyed out where activation cannot run (macOS, Windows). Set
+  // where it can't rather than where it can: before the extension starts the key is unset, and the commands
+  // must stay clickable on Linux then (clicking one starts the extension).
+  void vscode.commands.executeCommand('setContext', 'sockact.activationUnsupported', activationUnsupported(process.platform) !== undefined);
   // Registered before start() so the first status the server sends is not missed.
   context.subscriptions.push(
     current.onNotification('sockact/status', (s: ServerStatus) => {

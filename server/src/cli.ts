@@ -1,43 +1,56 @@
 /**
  * `sockact`: the same engine as the language server, for terminals, CI and other editors.
- *   sockact lint [--format text|json] [--systemd-version N] PATH...      (cli/lint.ts → dist/lint.js)
+ *   sockact lint [--format text|json] [--systemd-version N] PATH...      (cli/lint.ts)
+ *   sockact activate …                                                  (cli/activate.ts)
+ *   sockact deploy | verify | undeploy | list-sockets …                 (cli/deploy.ts)
  *   sockact lsp --stdio                                                 (server.ts → dist/server.js)
- *   sockact activate …                                                  (cli/activate.ts → dist/activate.js)
- *   sockact deploy | verify | undeploy | list-sockets …                 (cli/deploy.ts → dist/deploy.js)
  *
- * This file is only the dispatcher (dist/cli.js): each command is a bundle of its own, loaded with V8's
- * code cache (node/codeCache.ts), so that a lint run neither compiles nor initialises the language server,
- * activation or deploy. Every failure is one line on stderr; no stack trace reaches the user.
+ * This file is only the dispatcher (dist/cli.js). The commands are dist/commands.js (cli/commands.ts, each
+ * initialised only when it runs) and the language server is dist/server.js, the bundle the extension
+ * starts; both are loaded with V8's code cache (node/codeCache.ts), so a lint run neither compiles nor
+ * initialises the language server. Every failure is one line on stderr; no stack trace reaches the user.
  */
 import { join } from 'node:path';
 import { loadBundle } from './node/codeCache';
 import { reportFailure, USAGE, UsageError } from './cli/usage';
+import { activationUnsupported } from './node/platform';
 
-type DeployCommand = 'deploy' | 'verify' | 'undeploy' | 'list-sockets';
-
-/** A command's bundle, beside this one in dist/. */
-function bundle(name: 'lint' | 'server' | 'activate' | 'deploy', longRunning = false): Record<string, unknown> {
+/** A bundle beside this one in dist/. */
+function bundle(name: 'commands' | 'server', longRunning = false): Record<string, unknown> {
   return loadBundle(join(__dirname, `${name}.js`), { longRunning }).exports;
+}
+
+type Commands = typeof import('./cli/commands');
+
+function commands(longRunning = false): Commands {
+  return bundle('commands', longRunning) as unknown as Commands;
 }
 
 function main(argv: string[]): number | undefined {
   const [command, ...rest] = argv;
   switch (command) {
     case 'lint':
-      return (bundle('lint').run as (args: string[]) => number)(rest);
+      return commands().lint(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
       // server.js starts listening on stdio when loaded.
       bundle('server', true);
       return undefined;
-    case 'activate':
-      (bundle('activate', true).run as (args: string[]) => void)(rest);
+    case 'activate': {
+      // Before the arguments are read: on macOS or Windows no argument could make it run.
+      const unsupported = activationUnsupported(process.platform);
+      if (unsupported) {
+        process.stderr.write(`sockact activate: ${unsupported}\n`);
+        return 2;
+      }
+      commands(true).activate(rest);
       return undefined;
+    }
     case 'deploy':
     case 'verify':
     case 'undeploy':
     case 'list-sockets':
-      (bundle('deploy').run as (command: DeployCommand, args: string[]) => void)(command, rest);
+      commands().deploy(command, rest);
       return undefined;
     case '-h':
     case '--help':

@@ -30,6 +30,7 @@ import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
 import { InvalidParamsError, requirePosition, requireRange, requireUri } from './service/requestParams';
 import { updateSafely } from './service/textSync';
+import { activationUnsupported } from './node/platform';
 
 /**
  * A request cancelled before it was dispatched (the cancel arrived in the same read as the request) is
@@ -314,7 +315,8 @@ connection.onCodeAction((p, token) =>
 connection.onDocumentSymbol((p) => withDocument(p, [], (d, u) => service.findDocumentSymbols(d, u)));
 connection.onFoldingRanges((p) => withDocument(p, [], (d, u) => service.getFoldingRanges(d, u)));
 connection.onDocumentLinks((p) => withDocument(p, [], (d, u) => service.findDocumentLinks(d, u, settings)));
-connection.onCodeLens((p) => withDocument(p, [], (d, u) => service.findCodeLenses(d, u)));
+// No Run lens where socket activation cannot run (the server runs beside the client: same platform).
+connection.onCodeLens((p) => withDocument(p, [], (d, u) => service.findCodeLenses(d, u, { activation: activationUnsupported(process.platform) === undefined })));
 connection.onDefinition((p) =>
   atPosition(p, [], (d, u, position) => {
     const links = service.findDefinition(d, u, position, unitFiles);

@@ -33,6 +33,7 @@ import {
   checklistText,
   cliCommand,
   heldCommand,
+  localTargets,
   outcomeReason,
   parseOutcome,
   type CliOutcome,
@@ -177,10 +178,12 @@ export class DeployManager implements vscode.Disposable {
     const configured = configuredHosts(settings);
     const fromSsh = (await this.sshConfigHosts(settings)).filter((h) => !configured.includes(h));
     type Item = vscode.QuickPickItem & { key?: TargetKey };
+    // This machine's managers only where it has systemd (Linux); from macOS or Windows the hosts alone.
+    const local = localTargets();
     const items: Item[] = [
-      { label: '$(account) User manager', description: 'systemctl --user · ~/.config/systemd/user', key: 'user' },
-      { label: '$(server) System manager', description: isRoot() ? 'systemctl · /etc/systemd/system' : 'systemctl · /etc/systemd/system · sudo in the terminal', key: 'system' },
-    ];
+      { label: '$(account) User manager', description: 'systemctl --user · ~/.config/systemd/user', key: 'user' as const },
+      { label: '$(server) System manager', description: isRoot() ? 'systemctl · /etc/systemd/system' : 'systemctl · /etc/systemd/system · sudo in the terminal', key: 'system' as const },
+    ].filter((i) => local.includes(i.key));
     if (configured.length) items.push({ label: 'sockact.deploy.hosts', kind: vscode.QuickPickItemKind.Separator });
     for (const h of configured) items.push({ label: `$(remote) ${h}`, description: `ssh${settings.sudo ? ' · sudo -n' : ''}`, key: hostKey(h) });
     if (fromSsh.length) items.push({ label: settings.sshConfig.trim() ? settings.sshConfig.trim() : '~/.ssh/config', kind: vscode.QuickPickItemKind.Separator });
@@ -189,7 +192,9 @@ export class DeployManager implements vscode.Disposable {
     const last = this.context.workspaceState.get<string[]>(LAST_TARGETS) ?? [];
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = title;
-    qp.placeholder = many ? 'Where to? (pick one or more; Enter to confirm)' : 'Where?';
+    qp.placeholder = !items.some((i) => i.key)
+      ? 'No hosts yet: add them to sockact.deploy.hosts (the gear button) or as Host entries of your ssh config'
+      : many ? 'Where to? (pick one or more; Enter to confirm)' : 'Where?';
     qp.items = items;
     qp.canSelectMany = many;
     qp.matchOnDescription = true;

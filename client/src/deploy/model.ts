@@ -9,6 +9,7 @@
  */
 import { homedir } from 'node:os';
 import { isValidHost } from '../../../server/src/deploy/target';
+import { hasLocalManagers } from '../../../server/src/node/platform';
 
 export type TargetKey = 'user' | 'system' | `host:${string}`;
 
@@ -50,9 +51,18 @@ export function targetLabel(key: TargetKey): string {
   return key === 'user' ? 'user manager' : key === 'system' ? 'system manager' : `host ${hostOf(key)}`;
 }
 
-/** `~/x` → the home folder's x (ssh itself expands ~ in -F, but only when a shell is not in between). */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
+/**
+ * `~/x` → the home folder's x (ssh itself expands ~ in -F, but only when a shell is not in between); on
+ * Windows `~\x` too.
+ */
+export function expandHome(path: string, platform: string = process.platform, home: string = homedir()): string {
+  if (path === '~') return home;
+  return path.startsWith('~/') || (platform === 'win32' && path.startsWith('~\\')) ? `${home}${path.slice(1)}` : path;
+}
+
+/** The targets on this machine: its user and system manager, where there is systemd (Linux); else none. */
+export function localTargets(platform: string = process.platform): TargetKey[] {
+  return hasLocalManagers(platform) ? ['user', 'system'] : [];
 }
 
 /** The configured hosts that are usable (valid, no duplicates), in the order given. */
@@ -60,9 +70,9 @@ export function configuredHosts(settings: DeploySettings): string[] {
   return [...new Set(settings.hosts.map((h) => h.trim()).filter((h) => h && isValidHost(h)))];
 }
 
-/** The targets the Socket Units view shows: user manager, system manager, each configured host. */
-export function viewTargets(settings: DeploySettings): TargetKey[] {
-  return ['user', 'system', ...configuredHosts(settings).map(hostKey)];
+/** The targets the Socket Units view shows: user manager, system manager (Linux), each configured host. */
+export function viewTargets(settings: DeploySettings, platform: string = process.platform): TargetKey[] {
+  return [...localTargets(platform), ...configuredHosts(settings).map(hostKey)];
 }
 
 /**
@@ -134,9 +144,13 @@ export const HOLD_ON_FAILURE = [
   'exit "$s"',
 ].join('\n');
 
-/** The terminal's program and arguments: `sh -c HOLD_ON_FAILURE sockact COMMAND...`. */
-export function heldCommand(command: readonly string[]): string[] {
-  return ['/bin/sh', '-c', HOLD_ON_FAILURE, 'sockact', ...command];
+/**
+ * The terminal's program and arguments: `sh -c HOLD_ON_FAILURE sockact COMMAND...`. Windows has no sh, and
+ * cmd or PowerShell would parse the arguments: there the command runs as it is (the terminal closes when it
+ * ends; its outcome still arrives through the result file, and a failure is shown in a notification).
+ */
+export function heldCommand(command: readonly string[], platform: string = process.platform): string[] {
+  return platform === 'win32' ? [...command] : ['/bin/sh', '-c', HOLD_ON_FAILURE, 'sockact', ...command];
 }
 
 /** What SOCKACT_RESULT_FILE holds once the CLI has ended: its exit status and the lines it said on stderr. */

@@ -90,7 +90,10 @@ export class SocketsView implements vscode.TreeDataProvider<SocketsNode>, vscode
   getChildren(node?: SocketsNode): SocketsNode[] | Promise<SocketsNode[]> {
     if (!node) {
       if (!vscode.workspace.isTrusted) return [{ kind: 'message', text: 'Trust this folder to list socket units (Workspaces: Manage Workspace Trust)', severity: 'info' }];
-      return viewTargets(readDeploySettings()).map((k) => this.targetNode(k));
+      const targets = viewTargets(readDeploySettings());
+      // macOS and Windows have no local managers: with no hosts either, say where to add them.
+      if (targets.length === 0) return [{ kind: 'message', text: 'No hosts: add them to sockact.deploy.hosts to list their socket units', severity: 'info' }];
+      return targets.map((k) => this.targetNode(k));
     }
     if (node.kind !== 'target') return [];
     return this.listing(node.key);

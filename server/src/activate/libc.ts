@@ -102,6 +102,9 @@ interface Libc {
 
 let libc: Libc | undefined;
 
+/** koffi cannot be loaded here: said in one line, like an ActivateError (cli.ts). */
+export class NativeUnavailable extends Error {}
+
 /** Loads koffi and binds libc on first use: lint and the language server never load a native module. */
 function lib(): Libc {
   if (libc) return libc;
@@ -110,7 +113,12 @@ function lib(): Libc {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     koffi = require('koffi') as Koffi;
   } catch (e) {
-    throw new Error(`the native socket layer (koffi) cannot be loaded on ${process.platform}-${process.arch}: ${(e as Error).message.split('\n')[0]}`);
+    const where = `${process.platform}-${process.arch}`;
+    // The universal package (and the darwin and win32 ones) ship no koffi: only linux-x64 and linux-arm64 do.
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /koffi/.test((e as Error).message)) {
+      throw new NativeUnavailable(`this package of the extension has no native socket layer (koffi) for ${where}; socket activation ships for linux-x64 and linux-arm64`);
+    }
+    throw new NativeUnavailable(`the native socket layer (koffi) cannot be loaded on ${where}: ${(e as Error).message.split('\n')[0]}`);
   }
   const c = koffi.load('libc.so.6');
   koffi.struct('sockact_pollfd', { fd: 'int', events: 'short', revents: 'short' });

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { localManagerUnsupported } from '../node/platform';
 import { resolveSystemdVersion } from '../node/systemdVersion';
 import { defaultCatalog } from '../service/catalog';
 import { applyDeploy, formatPlan, formatResult, lintUnits, planDeploy, type DeployPlan, type DeployResult } from './deploy';
@@ -280,6 +281,11 @@ async function runList(o: Options, targets: Target[]): Promise<number> {
 /** Runs one deploy subcommand; resolves to the exit status. Throws DeployUsageError for bad arguments. */
 export async function runDeployCommand(command: Command, args: string[]): Promise<number> {
   const o = parseArgs(command, args);
+  const noLocal = o.kind === 'host' ? undefined : localManagerUnsupported(o.kind, process.platform);
+  if (noLocal) {
+    say(noLocal);
+    return 2;
+  }
   const targets = targetsOf(o);
   const asks = command === 'deploy' || command === 'undeploy';
   if (asks && !o.yes && !process.stdin.isTTY) {

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 
 export type TargetSpec =
   | { kind: 'user' }
@@ -66,13 +66,32 @@ export class TargetError extends Error {}
 const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10'];
 
 /**
+ * Where the ssh control sockets of OpenSSH multiplexing go on `platform`, or undefined for no multiplexing.
+ * Windows' OpenSSH has no ControlMaster, so none there. ssh names a socket by %C (40 hex digits) and first
+ * binds it under a temporary name 17 characters longer (".<16 random>"); a path longer than a Unix socket
+ * address holds (104 bytes on macOS and the BSDs, 108 on Linux, with the NUL) makes ssh exit at once
+ * (status 255) instead of running without a master. macOS's tmpdir (/var/folders/xx/<28 chars>/T/) is too long
+ * for that, so /tmp is tried next. A folder with '%' in it would be read as ssh's %-tokens: skipped too.
+ */
+export function controlDirFor(platform: string, tmp: string, uid: number | string): string | undefined {
+  if (platform === 'win32') return undefined;
+  const room = (platform === 'linux' ? 108 : 104) - 1;
+  for (const base of [tmp, '/tmp']) {
+    const dir = posix.join(base, `sockact-ssh-${uid}`);
+    if (!dir.includes('%') && Buffer.byteLength(dir) + 1 + 40 + 17 <= room) return dir;
+  }
+  return undefined;
+}
+
+/**
  * One SSH connection per host, shared by every command of a run (OpenSSH multiplexing): a deploy and its
  * checklist make dozens of calls, which would otherwise each pay a handshake (~0.5 s) and can trip sshd's
  * MaxStartups under parallel deploys. The master lingers 30 s after the last call. The socket folder must be
  * ours and private; if it is not, we simply don't multiplex.
  */
 function multiplexOptions(): string[] {
-  const dir = join(tmpdir(), `sockact-ssh-${process.getuid?.() ?? 'u'}`);
+  const dir = controlDirFor(process.platform, tmpdir(), process.getuid?.() ?? 'u');
+  if (!dir) return [];
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch { /* exists: checked below */ }
@@ -82,7 +101,7 @@ function multiplexOptions(): string[] {
   } catch {
     return [];
   }
-  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(dir, '%C')}`, '-o', 'ControlPersist=30'];
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${posix.join(dir, '%C')}`, '-o', 'ControlPersist=30'];
 }
 
 /** A Host alias or [user@]hostname; no leading '-' (it would be an ssh option), no spaces or shell characters. */

@@ -2,19 +2,23 @@
  * systemd's unit search path on this machine, in priority order (src/libsystemd/sd-path/path-lookup.c
  * lookup_paths_init(), 257; 252 lists the same folders). A folder that does not exist is simply empty.
  *
- * SOCKACT_UNIT_PATH (folders separated by ":") replaces the whole list for both scopes, so that tests can
+ * SOCKACT_UNIT_PATH (folders separated by ":", ";" on Windows) replaces the whole list for both scopes, so that tests can
  * point it at temporary folders instead of this machine's /etc and /usr.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter } from 'node:path';
+import { servicePaths } from './servicePaths';
+
+/** '/' between names on every platform, as the service's paths are (servicePaths.ts). */
+const { join, resolve } = servicePaths();
 
 export type UnitScope = 'system' | 'user';
 
 function overridden(env: NodeJS.ProcessEnv): string[] | undefined {
   const value = env.SOCKACT_UNIT_PATH;
   if (value === undefined) return undefined;
-  return value.split(':').filter((d) => d !== '').map((d) => resolve(d));
+  return value.split(delimiter).filter((d) => d !== '').map((d) => resolve(d));
 }
 
 const SYSTEM = [

@@ -10,7 +10,7 @@
  * file resolver's view, which is what `sockact lint` uses.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { servicePaths } from './servicePaths';
 import { decodeUnitBytes } from './fileResolver';
 import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
 import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from '../service/unitNames';
@@ -18,6 +18,9 @@ import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitCo
 import {
   baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
 } from '../service/workspaceIndex';
+
+/** '/' between names on every platform, as the service's paths are (servicePaths.ts). */
+const { join, resolve } = servicePaths();
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', 'test-results']);
 const MAX_ENTRIES = 20_000;

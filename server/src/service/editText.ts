@@ -25,9 +25,17 @@ export function editTarget(uri: string, unit: UnitFile, document?: TextDocument)
   };
 }
 
-/** A file:// URI for a path (each component percent-encoded). */
+/**
+ * A file:// URI for a path as uriToPath writes it (each component percent-encoded): a Windows drive path
+ * `c:/x` gets its leading '/' back (`file:///c%3A/x`), a share `//server/share/x` its authority.
+ */
 export function pathToUri(path: string): string {
-  return 'file://' + path.split('/').map(encodeURIComponent).join('/');
+  const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  if (path.startsWith('//')) {
+    const slash = path.indexOf('/', 2);
+    return slash < 0 ? `file:${path}/` : `file://${path.slice(2, slash)}${encode(path.slice(slash))}`;
+  }
+  return 'file://' + (/^[A-Za-z]:(\/|$)/.test(path) ? '/' : '') + encode(path);
 }
 
 /** The URI of `name` in the folder of the document `uri` (same scheme and encoding style). */

@@ -69,7 +69,7 @@ export interface LanguageService {
   getFoldingRanges(document: TextDocument, unit: UnitFile): FoldingRange[];
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
   /** "Run with Socket Activation" on a .socket unit's [Socket] header. */
-  findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[];
+  findCodeLenses(document: TextDocument, unit: UnitFile, options?: { activation?: boolean }): CodeLens[];
   /** The unit file a unit name in a value stands for (`files`: the workspace's unit files). */
   findDefinition(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): LocationLink[];
   /** Every place that names the unit under the cursor (or the file's own unit), implicit socket/timer/path pairs included. */
@@ -137,7 +137,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
-    findCodeLenses: (document, unit) => findCodeLenses(document, unit),
+    findCodeLenses: (document, unit, options) => findCodeLenses(document, unit, options),
     findDefinition: (document, unit, position, files) => findDefinition(document, unit, position, files, catalog),
     findReferences: (document, unit, position, includeDeclaration, files) =>
       findReferences(document, unit, position, includeDeclaration, files, catalog),

@@ -48,10 +48,20 @@ export function unitContextFromPath(filePath: string): UnitContext {
   return { unitName: unitType ? name : undefined, unitType, isDropIn: false, unitDir: dir, scope: scopeOfPath(filePath) };
 }
 
-/** file:// URI to a path; other schemes (untitled:, vscode-vfs:) have no path we can look next to. */
+/**
+ * file:// URI to a path; other schemes (untitled:, vscode-vfs:) have no path we can look next to. Names are
+ * separated by '/' on every platform: a Windows drive comes out as `c:/Users/me/web.socket` (VS Code writes
+ * `file:///c%3A/Users/…`; the leading '/' goes, as VS Code's own fsPath drops it), a share as
+ * `//server/share/…`. The node side keys its files the same way (node/servicePaths.ts).
+ */
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file://')) return undefined;
-  return decodeURIComponent(uri.slice('file://'.length));
+  const rest = uri.slice('file://'.length);
+  const slash = rest.indexOf('/');
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const path = decodeURIComponent(slash < 0 ? '/' : rest.slice(slash));
+  if (authority !== '' && authority !== 'localhost') return `//${decodeURIComponent(authority)}${path}`;
+  return /^\/[A-Za-z]:(\/|$)/.test(path) ? path.slice(1) : path;
 }
 
 export function unitContextFromUri(uri: string): UnitContext {
