@@ -13,10 +13,10 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeUnitBytes } from './fileResolver';
 import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
-import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from '../service/unitNames';
+import { chooseDropIns, dropInFolderNames, findFragment, fragmentNames, type DropInCandidate } from '../service/unitNames';
 import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
 import {
-  baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
+  baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type DropInSources, type IndexedFile, type IndexedUnit, type UnitIndex,
 } from '../service/workspaceIndex';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', 'test-results']);
@@ -275,23 +275,40 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
-    const byFolder: Array<{ files: Array<{ name: string; file: IndexedFile }> }> = [];
+    return this.dropInSources(name, dir).applied;
+  }
+
+  dropInSources(name: string, dir: string): DropInSources {
+    const byFolder: Array<{ files: Array<DropInCandidate<IndexedFile>> }> = [];
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
       for (const folderName of dropInFolderNames(name)) {
         const folder = joinPath(d, folderName);
         const owner = folderName.slice(0, -2);
-        const names = new Set(this.walked.has(folder) ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
+        // A walked folder's listing is still asked for: the walk keeps regular files only, not a /dev/null link.
+        const names = new Set(this.walked.has(folder) ? [...this.disk.dropIns(owner, d).map((f) => baseOf(f.path)), ...this.list(folder)] : this.list(folder));
         for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
-        const files: Array<{ name: string; file: IndexedFile }> = [];
+        const files: Array<DropInCandidate<IndexedFile>> = [];
         for (const n of [...names].sort()) {
           if (!n.endsWith('.conf') || n.startsWith('.')) continue;
-          const file = this.fileAt(joinPath(folder, n));
-          if (file) files.push({ name: n, file });
+          const path = joinPath(folder, n);
+          const file = this.fileAt(path);
+          // A drop-in linked to /dev/null is read as empty by systemd: it applies nothing and, being the
+          // first file of its name, keeps the lower folders' files of that name out (a mask).
+          if (file) files.push({ name: n, file, path });
+          else if (this.isNullLink(path)) files.push({ name: n, file: undefined, path });
         }
         byFolder.push({ files });
       }
     }
-    return orderDropIns(byFolder);
+    return chooseDropIns(byFolder);
+  }
+
+  private isNullLink(path: string): boolean {
+    try {
+      return realpathSync(path) === '/dev/null';
+    } catch {
+      return false;
+    }
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
