@@ -17,6 +17,7 @@ import { WorkspaceIndex } from '../server/src/node/workspaceIndex';
 import { createLanguageService, EffectiveConfigError } from '../server/src/service/languageService';
 import type { EffectiveEntry } from '../server/src/service/effectiveConfig';
 import { pathToUri } from '../server/src/service/editText';
+import { startLspServer } from './helpers/lspServer';
 
 const root = mkdtempSync(join(tmpdir(), 'sockact-effective-'));
 const etc = join(root, 'etc/systemd/system');
@@ -172,4 +173,42 @@ test("the reading order is systemd's: systemd-analyze verify --root= parses the 
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
+});
+
+test('over LSP: sockact/effectiveConfiguration answers for an open unit, and refuses a non-unit in one line', async () => {
+  const workspace = join(__dirname, '../client/test/fixtures/workspace');
+  const session = await startLspServer({}, { rootUri: pathToFileURL(workspace).href });
+  try {
+    const unitUri = pathToFileURL(join(workspace, 'layered.service')).href;
+    await session.open(unitUri, readFileSync(join(workspace, 'layered.service'), 'utf8'));
+    const answer = (await session.connection.sendRequest('sockact/effectiveConfiguration', { textDocument: { uri: unitUri } })) as { text: string; sources: Array<{ path: string }> };
+    assert.deepEqual(answer.sources.map((s) => s.path.slice(workspace.length)), ['/layered.service', '/layered.service.d/10-override.conf']);
+    assert.ok(answer.text.includes('\nExecStart=/usr/bin/layered --new\n'), answer.text);
+    // A file never opened is read from the disk.
+    const dropIn = pathToFileURL(join(workspace, 'layered.service.d/10-override.conf')).href;
+    const fromDisk = (await session.connection.sendRequest('sockact/effectiveConfiguration', { textDocument: { uri: dropIn } })) as { unit: string };
+    assert.equal(fromDisk.unit, 'layered.service');
+    await assert.rejects(
+      session.connection.sendRequest('sockact/effectiveConfiguration', { textDocument: { uri: pathToFileURL(join(workspace, 'nothing-here.txt')).href } }),
+      (e: { message: string }) => /cannot be read as a unit file|not a unit file/.test(e.message) && !e.message.includes('\n'),
+    );
+  } finally {
+    await session.stop();
+  }
+});
+
+test('the code lens: atop a unit file that has drop-ins, with their count; none without drop-ins or on a drop-in', () => {
+  const index = new WorkspaceIndex();
+  const service = createLanguageService({ index });
+  const lensesOf = (path: string, text: string) => {
+    const document = TextDocument.create(uri(path), 'systemd-unit-file', 1, text);
+    return service.findCodeLenses(document, service.parse(document)).filter((l) => l.command?.command === 'sockact.showEffectiveConfiguration');
+  };
+  const [lens, ...rest] = lensesOf(UNIT, readFileSync(UNIT, 'utf8'));
+  assert.deepEqual(rest, []);
+  assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+  assert.equal(lens.command?.title, 'Effective configuration (3 drop-ins)');
+  assert.deepEqual(lens.command?.arguments, [uri(UNIT)]);
+  assert.deepEqual(lensesOf(write(join(lib, 'plain.service'), '[Service]\nExecStart=/bin/p\n'), '[Service]\nExecStart=/bin/p\n'), []);
+  assert.deepEqual(lensesOf(EARLY, readFileSync(EARLY, 'utf8')), []);
 });

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { ActivationManager } from './activation';
 import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
+import type { EffectiveConfigView } from './effectiveConfig';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
@@ -28,6 +29,8 @@ export interface ExtensionState {
   readonly deploy: DeployManager;
   /** The Socket Units view. */
   readonly sockets: SocketsView;
+  /** The unit merged with its drop-ins, as a read-only document. */
+  readonly effective: EffectiveConfigView;
 }
 
 export interface CommandSpec {
@@ -68,6 +71,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.pickSystemdVersion',
     disabledReason: () => undefined,
     run: (state) => state.pickSystemdVersion(),
+  },
+  {
+    // Reads the unit's files only (through the language server): no trust needed.
+    id: 'sockact.showEffectiveConfiguration',
+    disabledReason: (state) => (state.hasClient ? undefined : 'the language server has not been started yet'),
+    run: (state, uri) => state.effective.show(uri),
   },
   {
     id: 'sockact.activate',

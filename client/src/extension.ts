@@ -15,6 +15,7 @@ import {
 import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 import { DeployManager } from './deploy/deploy';
+import { EffectiveConfigView, isVirtual } from './effectiveConfig';
 import { SocketsView, VIEW_ID } from './deploy/socketsView';
 import { TargetVersionStatus, type ServerStatus } from './systemdVersion';
 
@@ -32,6 +33,13 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     outputChannel: output,
+    // The merged view of a unit (effectiveConfig.ts) has the unit-file language but is no file of the
+    // unit: the server is not told about it, so it checks and counts only the real files.
+    middleware: {
+      didOpen: (document, next) => (isVirtual(document) ? Promise.resolve() : next(document)),
+      didChange: (event, next) => (isVirtual(event.document) ? Promise.resolve() : next(event)),
+      didClose: (document, next) => (isVirtual(document) ? Promise.resolve() : next(document)),
+    },
     // Accepting a directive name inserts its "=" too; this reopens the list so its values show at once.
     initializationOptions: { suggestCommand: 'editor.action.triggerSuggest' },
     synchronize: {
@@ -71,6 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, status, target, activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
   client = createClient(context, output);
   const current = client;
+  const effective = new EffectiveConfigView(() => current);
+  context.subscriptions.push(effective);
   context.subscriptions.push(
     current.onDidChangeState((e) => {
       if (e.newState === State.Stopped) {
@@ -90,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     activation,
     deploy,
     sockets,
+    effective,
   };
   registerCommands(context, state);
   // Registered before start() so the first status the server sends is not missed.

@@ -354,7 +354,7 @@ connection.languages.semanticTokens.on((p) => withDocument(p, { data: [] }, (d, 
 connection.languages.semanticTokens.onRange((p) => withRange(p, { data: [] }, (d, u, range) => service.semanticTokens(d, u, settings, range)));
 /**
  * The unit a document belongs to merged with its drop-ins (the "Show Effective Configuration" command):
- * the open document's text, else the file on disk.
+ * the open document's text, else the file on disk. Params: { textDocument: { uri } }, as LSP requests carry it.
  */
 connection.onRequest('sockact/effectiveConfiguration', (p: unknown) => {
   const uri = required(() => requireUri(p));

@@ -68,7 +68,7 @@ export interface LanguageService {
   findDocumentSymbols(document: TextDocument, unit: UnitFile): DocumentSymbol[];
   getFoldingRanges(document: TextDocument, unit: UnitFile): FoldingRange[];
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
-  /** "Run with Socket Activation" on a .socket unit's [Socket] header. */
+  /** "Run with Socket Activation" on a .socket unit's [Socket] header; "Effective configuration" atop a unit with drop-ins. */
   findCodeLenses(document: TextDocument, unit: UnitFile): CodeLens[];
   /** The unit file a unit name in a value stands for (`files`: the workspace's unit files). */
   findDefinition(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): LocationLink[];
@@ -140,7 +140,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
-    findCodeLenses: (document, unit) => findCodeLenses(document, unit),
+    findCodeLenses: (document, unit) => findCodeLenses(document, unit, options.index),
     findDefinition: (document, unit, position, files) => findDefinition(document, unit, position, files, catalog),
     findReferences: (document, unit, position, includeDeclaration, files) =>
       findReferences(document, unit, position, includeDeclaration, files, catalog),
