@@ -125,7 +125,8 @@ test('the read-only text: its plain lines are the effective configuration, every
   // (Compared as paths: '@' may or may not be percent-encoded in a file URI.)
   assert.deepEqual(links.map((l) => [new URL(l.targetUri).pathname, l.targetLine]).map(([p, n]) => [decodeURIComponent(p as string), n]), [[UNIT, 1], [RESET, 1]]);
   for (const l of links) assert.equal(lines[l.line].slice(l.start, l.end), `${decodeURIComponent(new URL(l.targetUri).pathname)}:${l.targetLine + 1}`);
-  assert.ok(lines.includes(`#   ${MASK}:1: linked to /dev/null, masks the drop-ins of this name`), config.text);
+  assert.ok(lines.includes(`#   ${MASK}: linked to /dev/null, masks the drop-ins of this name`), config.text);
+  assert.ok(lines.includes(`#   1. ${UNIT}`), config.text);
 });
 
 test('the open document counts as it is typed, and a drop-in opened shows its whole unit', () => {
@@ -211,4 +212,18 @@ test('the code lens: atop a unit file that has drop-ins, with their count; none 
   assert.deepEqual(lens.command?.arguments, [uri(UNIT)]);
   assert.deepEqual(lensesOf(write(join(lib, 'plain.service'), '[Service]\nExecStart=/bin/p\n'), '[Service]\nExecStart=/bin/p\n'), []);
   assert.deepEqual(lensesOf(EARLY, readFileSync(EARLY, 'utf8')), []);
+});
+
+test('hover in a drop-in: what it overrides and what its empty assignment drops, in the other files', () => {
+  const index = new WorkspaceIndex();
+  const service = createLanguageService({ index });
+  const document = TextDocument.create(uri(RESET), 'systemd-unit-file', 1, readFileSync(RESET, 'utf8'));
+  const hoverAt = (line: number) => ((service.doHover(document, service.parse(document), { line, character: 1 })?.contents as { value: string }) ?? { value: '' }).value;
+  assert.ok(hoverAt(1).startsWith(`🔀 Empties the list, dropping \`ExecStart=/bin/a\` at [${UNIT}:2](${pathToUri(UNIT)}#L2).`), hoverAt(1));
+  assert.ok(
+    hoverAt(3).startsWith(`🔀 Overrides \`Restart=no\` at [${UNIT}:3](${pathToUri(UNIT)}#L3), \`Restart=on-abort\` at [${EARLY}:2](${pathToUri(EARLY)}#L2).`),
+    hoverAt(3),
+  );
+  // The value in effect, overriding nothing: no note.
+  assert.doesNotMatch(hoverAt(2), /🔀/);
 });

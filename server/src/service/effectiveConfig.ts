@@ -227,10 +227,11 @@ export function renderConfiguration(config: EffectiveConfiguration): RenderedCon
   const lines: string[] = [];
   const links: EffectiveLink[] = [];
   /** Appends a line, making a link of every origin label in it. */
-  const push = (text: string, targets: Array<{ uri: string; path?: string; line: number }> = []): void => {
+  /** `label`: the text of the link when it is not "path:line" (a whole file is named by its path). */
+  const push = (text: string, targets: Array<{ uri: string; path?: string; line: number; label?: string }> = []): void => {
     let from = 0;
     for (const t of targets) {
-      const label = originLabel(t);
+      const label = t.label ?? originLabel(t);
       const start = text.indexOf(label, from);
       if (start < 0) continue;
       links.push({ line: lines.length, start, end: start + label.length, targetUri: t.uri, targetLine: t.line });
@@ -243,16 +244,14 @@ export function renderConfiguration(config: EffectiveConfiguration): RenderedCon
   push('#');
   if (!config.sources.some((s) => s.role === 'unit')) push(`# No unit file of ${config.unit} was found: systemd would not load it, only these drop-ins exist.`);
   push('# Files read, in this order:');
-  config.sources.forEach((s, i) => push(`#   ${i + 1}. ${originLabel({ ...s, line: 0 })}`, [{ ...s, line: 0 }]));
+  const whole = (uri: string, path?: string) => ({ uri, path, line: 0, label: path ?? uri });
+  config.sources.forEach((s, i) => push(`#   ${i + 1}. ${s.path ?? s.uri}`, [whole(s.uri, s.path)]));
   if (config.skipped.length) {
     push('# Drop-ins not read:');
     for (const s of config.skipped) {
-      const target = { uri: pathToUri(s.path), path: s.path, line: 0 };
-      if (s.reason === 'masked') push(`#   ${originLabel(target)}: linked to /dev/null, masks the drop-ins of this name`, [target]);
-      else {
-        const by = s.by ? { uri: pathToUri(s.by), path: s.by, line: 0 } : undefined;
-        push(`#   ${originLabel(target)}: a file of the same name comes first${by ? ` (${originLabel(by)})` : ''}`, by ? [target, by] : [target]);
-      }
+      const target = whole(pathToUri(s.path), s.path);
+      if (s.reason === 'masked') push(`#   ${s.path}: linked to /dev/null, masks the drop-ins of this name`, [target]);
+      else push(`#   ${s.path}: a file of the same name comes first${s.by ? ` (${s.by})` : ''}`, s.by ? [target, whole(pathToUri(s.by), s.by)] : [target]);
     }
   }
   for (const section of config.sections) {
