@@ -17,6 +17,7 @@ import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
 import { newSocketUnit } from './newUnit';
 import type { DependencyGraphPanel } from './graph/graphPanel';
+import type { EffectiveConfigView } from './effectiveConfig';
 
 export interface ExtensionState {
   /** The language client has been created (it may be starting, running or stopped). */
@@ -33,6 +34,8 @@ export interface ExtensionState {
   readonly sockets: SocketsView;
   /** The dependency graph panel (reads the units only: no trust needed). */
   readonly graph: DependencyGraphPanel;
+  /** The unit merged with its drop-ins, as a read-only document. */
+  readonly effective: EffectiveConfigView;
 }
 
 export interface CommandSpec {
@@ -85,6 +88,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.showDependencyGraph',
     disabledReason: (state) => (state.hasClient ? undefined : 'the language server has not been started yet'),
     run: (state, uri) => state.graph.show(uri),
+  },
+  {
+    // Reads the unit's files only (through the language server): no trust needed.
+    id: 'sockact.showEffectiveConfiguration',
+    disabledReason: (state) => (state.hasClient ? undefined : 'the language server has not been started yet'),
+    run: (state, uri) => state.effective.show(uri),
   },
   {
     id: 'sockact.activate',

@@ -16,6 +16,7 @@ import { activationUnsupported } from '../../server/src/node/platform';
 import { ActivationManager } from './activation';
 import { registerCommands, type ExtensionState } from './commands';
 import { DeployManager } from './deploy/deploy';
+import { EffectiveConfigView, isVirtual } from './effectiveConfig';
 import { SocketsView, VIEW_ID } from './deploy/socketsView';
 import { DependencyGraphPanel } from './graph/graphPanel';
 import type { DependencyGraph } from './graph/layout';
@@ -35,6 +36,13 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     outputChannel: output,
+    // The merged view of a unit (effectiveConfig.ts) has the unit-file language but is no file of the
+    // unit: the server is not told about it, so it checks and counts only the real files.
+    middleware: {
+      didOpen: (document, next) => (isVirtual(document) ? Promise.resolve() : next(document)),
+      didChange: (event, next) => (isVirtual(event.document) ? Promise.resolve() : next(event)),
+      didClose: (document, next) => (isVirtual(document) ? Promise.resolve() : next(document)),
+    },
     // Accepting a directive name inserts its "=" too; this reopens the list so its values show at once.
     initializationOptions: { suggestCommand: 'editor.action.triggerSuggest' },
     synchronize: {
@@ -74,6 +82,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, status, target, activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
   client = createClient(context, output);
   const current = client;
+  const effective = new EffectiveConfigView(() => current);
+  context.subscriptions.push(effective);
   context.subscriptions.push(
     current.onDidChangeState((e) => {
       if (e.newState === State.Stopped) {
@@ -96,6 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     deploy,
     sockets,
     graph,
+    effective,
   };
   registerCommands(context, state);
   // Run / Restart with Socket Activation are greyed out where activation cannot run (macOS, Windows). Set

@@ -20,12 +20,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
+import { uriToPath } from './service/unitContext';
 import { resolveTargetVersion, type VersionSource } from './node/systemdVersion';
 import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { WorkspaceUnitFiles } from './node/unitFiles';
 import { CODE_ACTION_KINDS } from './service/codeActions';
-import { createLanguageService, RenameError, SEMANTIC_TOKENS_LEGEND, type RenameCapabilities, type ServiceSettings } from './service/languageService';
+import { createLanguageService, EffectiveConfigError, RenameError, SEMANTIC_TOKENS_LEGEND, type RenameCapabilities, type ServiceSettings } from './service/languageService';
 import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
 import { InvalidParamsError, requirePosition, requireRange, requireUri } from './service/requestParams';
@@ -361,6 +362,26 @@ connection.onRequest('sockact/dependencyGraph', (p: { depth?: unknown }) => {
   }
   return withDocument(p, null, (d, u) => service.dependencyGraph(d, u, unitFiles, depth) ?? null);
 });
+
+/**
+ * The unit a document belongs to merged with its drop-ins (the "Show Effective Configuration" command):
+ * the open document's text, else the file on disk. Params: { textDocument: { uri } }, as LSP requests carry it.
+ */
+connection.onRequest('sockact/effectiveConfiguration', (p: unknown) => {
+  const uri = required(() => requireUri(p));
+  const open = documents.get(uri);
+  const path = uriToPath(uri);
+  const file = open || !path ? undefined : index.fileByPath(path);
+  const document = open ?? (file ? TextDocument.create(uri, 'systemd-unit-file', 0, file.text) : undefined);
+  if (!document) throw new ResponseError(ErrorCodes.InvalidParams, `${path ?? uri} is not open and cannot be read as a unit file`);
+  try {
+    return service.effectiveConfiguration(document, open ? unitOf(open) : file!.unit, settings);
+  } catch (e) {
+    if (e instanceof EffectiveConfigError) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
+    throw e;
+  }
+});
+
 /** Answered at once: the reference an editor round-trip is measured against (npm run bench). */
 connection.onRequest('sockact/ping', () => null);
 

@@ -13,10 +13,10 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { servicePaths } from './servicePaths';
 import { decodeUnitBytes } from './fileResolver';
 import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
-import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from '../service/unitNames';
+import { chooseDropIns, dropInFolderNames, findFragment, fragmentNames, type DropInCandidate } from '../service/unitNames';
 import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
 import {
-  baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
+  baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type DropInSources, type IndexedFile, type IndexedUnit, type UnitIndex,
 } from '../service/workspaceIndex';
 
 /** '/' between names on every platform, as the service's paths are (servicePaths.ts). */
@@ -304,11 +304,15 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
-    return this.inSnapshot(`dropins:${dir}:${name}`, () => this.findDropIns(name, dir));
+    return this.dropInSources(name, dir).applied;
   }
 
-  private findDropIns(name: string, dir: string): IndexedFile[] {
-    const byFolder: Array<{ files: Array<{ name: string; file: IndexedFile }> }> = [];
+  dropInSources(name: string, dir: string): DropInSources {
+    return this.inSnapshot(`dropins:${dir}:${name}`, () => this.findDropInSources(name, dir));
+  }
+
+  private findDropInSources(name: string, dir: string): DropInSources {
+    const byFolder: Array<{ files: Array<DropInCandidate<IndexedFile>> }> = [];
     const folderNames = dropInFolderNames(name);
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
       for (const folderName of folderNames) {
@@ -320,18 +324,31 @@ export class WorkspaceIndex implements UnitIndex {
           byFolder.push({ files: [] });
           continue;
         }
-        const names = new Set(walked ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
+        // A walked folder's listing is still asked for: the walk keeps regular files only, not a /dev/null link.
+        const names = new Set(walked ? [...this.disk.dropIns(owner, d).map((f) => baseOf(f.path)), ...this.list(folder)] : this.list(folder));
         for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
-        const files: Array<{ name: string; file: IndexedFile }> = [];
+        const files: Array<DropInCandidate<IndexedFile>> = [];
         for (const n of [...names].sort()) {
           if (!n.endsWith('.conf') || n.startsWith('.')) continue;
-          const file = this.fileAt(joinPath(folder, n));
-          if (file) files.push({ name: n, file });
+          const path = joinPath(folder, n);
+          const file = this.fileAt(path);
+          // A drop-in linked to /dev/null is read as empty by systemd: it applies nothing and, being the
+          // first file of its name, keeps the lower folders' files of that name out (a mask).
+          if (file) files.push({ name: n, file, path });
+          else if (this.isNullLink(path)) files.push({ name: n, file: undefined, path });
         }
         byFolder.push({ files });
       }
     }
-    return orderDropIns(byFolder);
+    return chooseDropIns(byFolder);
+  }
+
+  private isNullLink(path: string): boolean {
+    try {
+      return realpathSync(path) === '/dev/null';
+    } catch {
+      return false;
+    }
   }
 
   /** Is an open document inside `folder`? */

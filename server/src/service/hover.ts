@@ -18,6 +18,7 @@ import { specifierFlavorOfParser, unitNameSpecifierValue, type SpecifierFlavor }
 import { parserAt } from './analysis';
 import { directiveAt } from './catalog';
 import { booleanExtras, booleanMeaning } from './enumBooleans';
+import { crossFileNotes } from './effectiveConfig';
 
 const MAN_BASE = 'https://www.freedesktop.org/software/systemd/man/latest/';
 
@@ -31,12 +32,20 @@ export function doHover(document: TextDocument, unit: UnitFile, position: Positi
     if (offset < section.span.start || offset > section.span.end) continue;
     for (const entry of section.entries) {
       if (offset < entry.span.start || offset > entry.span.end) continue;
-      if (within(entry.keySpan, offset)) return keyHover(document, section, entry, ctx);
+      if (within(entry.keySpan, offset)) return withOverrides(keyHover(document, section, entry, ctx), document, unit, entry, ctx);
       if (entry.value !== '' && within(entry.valueSpan, offset)) return valueHover(document, unit, section, entry, offset, ctx);
       return null;
     }
   }
   return null;
+}
+
+/** The key's hover, followed by what the unit's other files do to this assignment (effectiveConfig.ts). */
+function withOverrides(base: Hover | null, document: TextDocument, unit: UnitFile, entry: Entry, ctx: FeatureContext): Hover | null {
+  const notes = crossFileNotes(document, unit, entry.line, ctx);
+  if (!notes.length) return base;
+  const value = [...notes.map((n) => `🔀 ${n}`), ...(base ? ['', (base.contents as { value: string }).value] : [])].join('\n');
+  return { contents: { kind: MarkupKind.Markdown, value }, range: base?.range ?? rangeOf(document, entry.keySpan) };
 }
 
 /** Hovering at the very end of a token still counts (the cursor sits right after it). */

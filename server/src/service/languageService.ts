@@ -20,6 +20,7 @@ import type { FeatureContext } from './featureContext';
 import { getFoldingRanges } from './folding';
 import { formatDocument, formatOnType, formatRange } from './formatting';
 import { doHover } from './hover';
+import { effectiveConfiguration, renderConfiguration, type EffectiveConfiguration, type RenderedConfiguration } from './effectiveConfig';
 import { findDocumentLinks } from './links';
 import { parseUnit, type UnitFile } from './parser';
 import { findReferences } from './references';
@@ -68,7 +69,7 @@ export interface LanguageService {
   findDocumentSymbols(document: TextDocument, unit: UnitFile): DocumentSymbol[];
   getFoldingRanges(document: TextDocument, unit: UnitFile): FoldingRange[];
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
-  /** "Run with Socket Activation" on a .socket unit's [Socket] header. */
+  /** "Run with Socket Activation" on a .socket unit's [Socket] header; "Effective configuration" atop a unit with drop-ins. */
   findCodeLenses(document: TextDocument, unit: UnitFile, options?: { activation?: boolean }): CodeLens[];
   /** The unit file a unit name in a value stands for (`files`: the workspace's unit files). */
   findDefinition(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): LocationLink[];
@@ -80,6 +81,11 @@ export interface LanguageService {
   doRename(document: TextDocument, unit: UnitFile, position: Position, newName: string, files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit;
   /** workspace/willRenameFiles: rewrites the references to renamed unit files; null when nothing needs to change. */
   willRenameFiles(renames: readonly { oldUri: string; newUri: string }[], files: UnitFileSet, capabilities: RenameCapabilities): WorkspaceEdit | null;
+  /**
+   * The unit the document belongs to, merged with its drop-ins (effectiveConfig.ts), and that as a
+   * read-only text with links; throws an EffectiveConfigError for a document that is not a unit.
+   */
+  effectiveConfiguration(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): EffectiveConfiguration & RenderedConfiguration;
   /** Formatting edits that never change what systemd reads (formatting.ts has the rules). */
   formatDocument(document: TextDocument, unit: UnitFile): TextEdit[];
   formatRange(document: TextDocument, unit: UnitFile, range: Range): TextEdit[];
@@ -137,7 +143,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     findDocumentSymbols: (document, unit) => findDocumentSymbols(document, unit),
     getFoldingRanges: (document, unit) => getFoldingRanges(document, unit),
     findDocumentLinks: (document, unit, settings) => findDocumentLinks(document, unit, featureContext(document, settings)),
-    findCodeLenses: (document, unit, options) => findCodeLenses(document, unit, options),
+    findCodeLenses: (document, unit, lensOptions) => findCodeLenses(document, unit, { ...lensOptions, index: options.index }),
     findDefinition: (document, unit, position, files) => findDefinition(document, unit, position, files, catalog),
     findReferences: (document, unit, position, includeDeclaration, files) =>
       findReferences(document, unit, position, includeDeclaration, files, catalog),
@@ -145,6 +151,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     doRename: (document, unit, position, newName, files, capabilities) =>
       doUnitRename(document, unit, position, newName, files, catalog, capabilities),
     willRenameFiles: (renames, files, capabilities) => willRenameUnitFiles(renames, files, catalog, capabilities),
+    effectiveConfiguration(document, unit, settings) {
+      const config = effectiveConfiguration(document, unit, featureContext(document, settings));
+      return { ...config, ...renderConfiguration(config) };
+    },
     formatDocument: (document, unit) => formatDocument(document, unit),
     formatRange: (document, unit, range) => formatRange(document, unit, range),
     formatOnType: (document, unit, position, ch) => formatOnType(document, unit, position, ch),
@@ -158,6 +168,7 @@ export type { UnitResolver, ValidationSettings } from './diagnostics/types';
 export type { UnitIndex } from './workspaceIndex';
 export type { UnitFileSet, UnitSource } from './unitReferences';
 export { RenameError, type RenameCapabilities } from './rename';
+export { EffectiveConfigError } from './effectiveConfig';
 export type { DiagnosticCode, Severity } from './diagnostics/codes';
 export { DIAGNOSTIC_CODES } from './diagnostics/codes';
 export { SEMANTIC_TOKENS_LEGEND } from './semanticTokens';

@@ -97,19 +97,54 @@ export function dropInFolderNames(name: string): string[] {
   return out;
 }
 
+/** A file found in a drop-in folder: `file` undefined when it is linked to /dev/null (a mask). */
+export interface DropInCandidate<T> {
+  name: string;
+  file: T | undefined;
+  /** Absolute path, for saying which file was not read and why. */
+  path?: string;
+}
+
+/** A drop-in systemd does not apply: a file of the same name comes first, or it is a mask itself. */
+export interface SkippedDropIn {
+  path: string;
+  reason: 'shadowed' | 'masked';
+  /** For 'shadowed': the file of the same name that is read (or masks) instead. */
+  by?: string;
+}
+
 /**
- * Orders drop-in files the way systemd applies them: by file name; where several folders hold the same
- * file name, the one listed first (higher priority) wins. `byFolder` is in priority order.
+ * Chooses drop-in files the way systemd does (src/basic/conf-files.c, as unit_file_find_dropin_paths()
+ * calls it): one file per file name, the one in the folder listed first (higher priority); then all of
+ * them sorted by file name, whatever folder they are in. A name whose first file is /dev/null applies
+ * nothing and hides the lower files of that name (that is how a vendor drop-in is masked).
  */
-export function orderDropIns<T>(byFolder: ReadonlyArray<{ files: ReadonlyArray<{ name: string; file: T }> }>): T[] {
-  const chosen = new Map<string, T>();
+export function chooseDropIns<T>(
+  byFolder: ReadonlyArray<{ files: ReadonlyArray<DropInCandidate<T>> }>,
+): { applied: T[]; skipped: SkippedDropIn[] } {
+  const chosen = new Map<string, DropInCandidate<T>>();
+  const skipped: SkippedDropIn[] = [];
   for (const folder of byFolder) {
-    for (const { name, file } of folder.files) {
-      if (!name.endsWith('.conf') || name.startsWith('.') || chosen.has(name)) continue;
-      chosen.set(name, file);
+    for (const candidate of folder.files) {
+      const { name } = candidate;
+      if (!name.endsWith('.conf') || name.startsWith('.')) continue;
+      const first = chosen.get(name);
+      if (!first) chosen.set(name, candidate);
+      else if (candidate.path) skipped.push({ path: candidate.path, reason: 'shadowed', by: first.path });
     }
   }
-  return [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => chosen.get(n)!);
+  const applied: T[] = [];
+  for (const name of [...chosen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const candidate = chosen.get(name)!;
+    if (candidate.file !== undefined) applied.push(candidate.file);
+    else if (candidate.path) skipped.push({ path: candidate.path, reason: 'masked' });
+  }
+  return { applied, skipped };
+}
+
+/** The drop-ins systemd applies, in order (chooseDropIns() without the skipped ones). */
+export function orderDropIns<T>(byFolder: ReadonlyArray<{ files: ReadonlyArray<DropInCandidate<T>> }>): T[] {
+  return chooseDropIns(byFolder).applied;
 }
 
 /** Levenshtein distance, for "did you mean" over unit names. */

@@ -9,7 +9,7 @@
  */
 import type { UnitResolver } from './diagnostics/types';
 import { parseUnit, type UnitFile } from './parser';
-import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from './unitNames';
+import { chooseDropIns, dropInFolderNames, findFragment, fragmentNames, type SkippedDropIn } from './unitNames';
 import { unitContextFromPath, unitTypeOfName } from './unitContext';
 
 export interface IndexedFile {
@@ -40,6 +40,11 @@ export interface UnitIndex {
    * template's and the dash prefixes' folders too (unitNames.ts dropInFolderNames()).
    */
   dropIns(name: string, dir: string): IndexedFile[];
+  /**
+   * The same drop-ins, with the files systemd does not read and why (a file of the same name in a folder
+   * of higher priority, a link to /dev/null). Absent where the host cannot tell (then: dropIns() only).
+   */
+  dropInSources?(name: string, dir: string): DropInSources;
   /** Every unit file in `dir` (optionally only of one type, e.g. "socket"), sorted by name. */
   unitsIn(dir: string, type?: string): IndexedUnit[];
   /** Units of this name anywhere in the workspace (any folder). */
@@ -52,6 +57,11 @@ export interface UnitIndex {
    * the installed units cannot be seen (a virtual workspace): such checks then stay silent.
    */
   visibleUnitNames?(dir: string): string[] | undefined;
+}
+
+export interface DropInSources {
+  applied: IndexedFile[];
+  skipped: SkippedDropIn[];
 }
 
 /** The folder part of a POSIX path ("/a/b" → "/a"; "/a" → "/"). */
@@ -165,12 +175,16 @@ export class MemoryUnitIndex implements UnitIndex {
     return [...this.files.keys()]
       .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
       .sort((a, b) => (baseOf(a) < baseOf(b) ? -1 : baseOf(a) > baseOf(b) ? 1 : 0))
-      .map((p) => ({ name: baseOf(p), file: this.file(p)! }));
+      .map((p) => ({ name: baseOf(p), file: this.file(p)!, path: p }));
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
+    return this.dropInSources(name, dir).applied;
+  }
+
+  dropInSources(name: string, dir: string): DropInSources {
     const byFolder = this.install(dir).flatMap((d) => dropInFolderNames(name).map((f) => ({ files: this.dropInFiles(joinPath(d, f)) })));
-    return orderDropIns(byFolder);
+    return chooseDropIns(byFolder);
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {

@@ -26,6 +26,16 @@ const LIST_PARSERS = new Set([
   'config_parse_environ', 'config_parse_unit_env_file', 'config_parse_unit_path_strv_printf',
 ]);
 
+/** Whether repeated assignments add to one list (which an empty assignment empties). */
+export function isListDirective(def: DirectiveDef): boolean {
+  return LIST_PARSERS.has(def.parser);
+}
+
+/** The list an assignment adds to: its key, except that every Listen*= feeds the same list of ports. */
+export function listIdOf(def: DirectiveDef, key: string): string {
+  return def.parser === 'config_parse_socket_listen' ? 'Listen*' : key;
+}
+
 export function isSingleValue(def: DirectiveDef): boolean {
   return SINGLE_VALUE_PARSERS.has(def.parser) || (def.enumValues !== undefined && !LIST_PARSERS.has(def.parser));
 }
@@ -102,7 +112,7 @@ function listResetFindings(analysis: UnitAnalysis): Finding[] {
   for (const e of analysis.entries) {
     if (e.fate !== 'applied' || !e.def || !LIST_PARSERS.has(e.def.parser)) continue;
     // Every Listen*= feeds the same list of ports (socket_free_ports() drops all kinds).
-    const listId = e.def.parser === 'config_parse_socket_listen' ? 'Listen*' : e.entry.key;
+    const listId = listIdOf(e.def, e.entry.key);
     const id = `${e.section.name}\0${listId}`;
     const before = seen.get(id) ?? [];
     if (e.entry.value !== '') {
