@@ -5,7 +5,7 @@
 // lookup finds them, and the bundles require it by that relative path.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -43,7 +43,40 @@ const koffiBesideBundle = {
   },
 };
 
+/**
+ * The web builds (package.json "browser"): no Node built-in may end up in them, since a web worker has none.
+ * Any import of one (node:fs, fs, child_process …) fails the build here, naming the importer, instead of
+ * failing at run time in vscode.dev.
+ */
+const NODE_BUILTINS = new Set(builtinModules);
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const bare = args.path.replace(/^node:/, '').split('/')[0];
+      if (!args.path.startsWith('node:') && !NODE_BUILTINS.has(bare)) return undefined;
+      return { errors: [{ text: `${args.path} is a Node built-in, imported by ${args.importer || 'the entry'}; the web build cannot have it (keep Node-only code out of what the browser entries import)` }] };
+    });
+  },
+};
+const browserCommon = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // vscode-languageserver/-client and vscode-jsonrpc pick their browser builds through package.json "browser".
+  mainFields: ['browser', 'module', 'main'],
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+  plugins: [noNodeBuiltins],
+};
+
 await Promise.all([
+  // The web extension: loaded by the web worker extension host as a CommonJS module (it provides `vscode`).
+  build({ ...browserCommon, format: 'cjs', entryPoints: ['client/src/browserExtension.ts'], outfile: 'dist/browser/client.js', external: ['vscode'] }),
+  // The web language server: a dedicated worker script, so one self-contained IIFE.
+  build({ ...browserCommon, format: 'iife', entryPoints: ['server/src/browser/server.ts'], outfile: 'dist/browser/server.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [koffiBesideBundle] }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', plugins: [koffiBesideBundle] }),

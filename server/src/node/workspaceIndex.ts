@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { decodeUnitBytes } from './fileResolver';
 import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
 import { dropInFolderNames, findFragment, fragmentNames, orderDropIns } from '../service/unitNames';
-import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
+import { unitTypeOfName, uriToPath } from '../service/unitContext';
 import {
   baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type IndexedFile, type IndexedUnit, type UnitIndex,
 } from '../service/workspaceIndex';
@@ -360,8 +360,4 @@ export class WorkspaceIndex implements UnitIndex {
   }
 }
 
-/** Do two documents belong to units in the same folder (so that one may change the other's diagnostics)? */
-export function sameUnitFolder(uriA: string, uriB: string): boolean {
-  const a = unitContextFromUri(uriA).unitDir;
-  return a !== undefined && a === unitContextFromUri(uriB).unitDir;
-}
+export { sameUnitFolder } from '../service/unitContext';

@@ -1,0 +1,39 @@
+/**
+ * The VS Code extension on the web (vscode.dev, github.dev, code-server's web worker extension host): the
+ * shared start (start.ts) with the language server in a web worker (dist/browser/server.js, the same pure
+ * language service). Socket activation, deploy and the Socket Units view need a disk and processes: they
+ * are not created, their commands are hidden (the sockact.web context key) and say why when invoked, and
+ * the language status names what the web version leaves out.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient } from 'vscode-languageclient/browser';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import { startExtension } from './start';
+
+export { LANGUAGE_ID } from './start';
+
+// The worker globals, typed loosely: the project's lib is Node's (no DOM/WebWorker lib).
+declare const Worker: new (url: string) => ConstructorParameters<typeof LanguageClient>[3];
+declare const navigator: { userAgent?: string } | undefined;
+
+let client: BaseLanguageClient | undefined;
+
+/** Where this runs, in the output channel: the e2e check reads it to tell a web worker from Node. */
+function describeHost(): string {
+  const scope = (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined ? 'WorkerGlobalScope' : 'no WorkerGlobalScope';
+  const proc = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string' ? 'Node process' : 'no Node process';
+  return `web worker (${scope}, ${proc}, ${typeof navigator !== 'undefined' ? navigator.userAgent ?? 'navigator' : 'no navigator'})`;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'browser', 'server.js');
+  client = await startExtension(context, {
+    host: describeHost(),
+    web: true,
+    newClient: (id, name, options) => new LanguageClient(id, name, options, new Worker(serverMain.toString(true))),
+  });
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
