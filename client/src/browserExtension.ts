@@ -25,12 +25,25 @@ function describeHost(): string {
   return `web worker (${scope}, ${proc}, ${typeof navigator !== 'undefined' ? navigator.userAgent ?? 'navigator' : 'no navigator'})`;
 }
 
+/**
+ * A worker on the server bundle. On vscode.dev the extension's files have an https: URI a Worker can load.
+ * Where the extension lives on a remote (code-server's web worker host: vscode-remote:), the host refuses
+ * to start a Worker from that URI ("Creating workers from remote extensions is currently not supported"),
+ * so the bundle is read through the workspace file system and started from a blob: URL instead.
+ */
+async function serverWorker(serverMain: vscode.Uri): Promise<ConstructorParameters<typeof LanguageClient>[3]> {
+  if (serverMain.scheme === 'http' || serverMain.scheme === 'https') return new Worker(serverMain.toString(true));
+  const source = await vscode.workspace.fs.readFile(serverMain);
+  return new Worker(URL.createObjectURL(new Blob([source], { type: 'application/javascript' })));
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'browser', 'server.js');
+  const worker = await serverWorker(serverMain);
   client = await startExtension(context, {
     host: describeHost(),
     web: true,
-    newClient: (id, name, options) => new LanguageClient(id, name, options, new Worker(serverMain.toString(true))),
+    newClient: (id, name, options) => new LanguageClient(id, name, options, worker),
   });
 }
 

@@ -60,7 +60,7 @@ function showRunning(status: vscode.LanguageStatusItem, s: ServerStatus): void {
   if (s.host === 'web worker') {
     status.text = 'sockact (web)';
     // The reason stays visible: it is the item's detail, not a notification that goes away.
-    status.detail = `language server in a web worker; not on the web: ${[...(s.limits ?? []), 'socket activation, deploy and the Socket Units view (no processes, no ssh)'].join('; ')}`;
+    status.detail = ['web worker', ...(s.limits ?? []), 'no activation, deploy or Socket Units view'].join(' · ');
   } else {
     status.text = 'sockact';
     status.detail = 'language server running · show output';

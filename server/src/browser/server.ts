@@ -20,8 +20,6 @@ startServer(connection, {
   toUri: (path) => 'file://' + path.split('/').map(encodeURIComponent).join('/'),
   runsUnits: false,
   yieldToQueue: () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
-  limits: [
-    'the workspace is the open files only (no folder walk, no installed units)',
-    'no local systemd to ask for its version',
-  ],
+  // Short: they share one line of the language status with the client's own.
+  limits: ['open files only', 'no local systemd'],
 });
