@@ -288,6 +288,8 @@ async function webSession(work, entry, vsix) {
   const extensionsDir = join(dir, 'extensions');
   cpSync(FIXTURES, workspace, { recursive: true });
   writeUserSettings(userDataDir, { 'remote.extensionKind': { [extensionId()]: ['web'] } });
+  // A key for a desktop-only command without enablement (the activation status bar menu): webChecks calls it.
+  writeFileSync(join(userDataDir, 'User', 'keybindings.json'), JSON.stringify([{ key: 'ctrl+alt+shift+d', command: 'sockact.activationMenu' }]));
   await timed('web: install .vsix', () => installVsix(entry, vsix, extensionsDir));
   const server = await timed('web: code-server up', () =>
     startCodeServer({ folder: workspace, userDataDir, extensionsDir, configDir: dir, quiet: !verbose, extraArgs: ['--disable-workspace-trust'] }),

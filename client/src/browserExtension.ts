@@ -6,14 +6,20 @@
  * the language status names what the web version leaves out.
  */
 import * as vscode from 'vscode';
-import { LanguageClient } from 'vscode-languageclient/browser';
-import type { BaseLanguageClient } from 'vscode-languageclient';
+import {
+  BaseLanguageClient,
+  BrowserMessageReader,
+  BrowserMessageWriter,
+  type LanguageClientOptions,
+  type MessageTransports,
+} from 'vscode-languageclient/browser';
 import { startExtension } from './start';
 
 export { LANGUAGE_ID } from './start';
 
 // The worker globals, typed loosely: the project's lib is Node's (no DOM/WebWorker lib).
-declare const Worker: new (url: string) => ConstructorParameters<typeof LanguageClient>[3];
+type ServerWorker = ConstructorParameters<typeof BrowserMessageReader>[0] & { terminate(): void };
+declare const Worker: new (url: string) => ServerWorker;
 declare const navigator: { userAgent?: string } | undefined;
 
 let client: BaseLanguageClient | undefined;
@@ -31,19 +37,47 @@ function describeHost(): string {
  * to start a Worker from that URI ("Creating workers from remote extensions is currently not supported"),
  * so the bundle is read through the workspace file system and started from a blob: URL instead.
  */
-async function serverWorker(serverMain: vscode.Uri): Promise<ConstructorParameters<typeof LanguageClient>[3]> {
+async function serverWorker(serverMain: vscode.Uri): Promise<ServerWorker> {
   if (serverMain.scheme === 'http' || serverMain.scheme === 'https') return new Worker(serverMain.toString(true));
   const source = await vscode.workspace.fs.readFile(serverMain);
   return new Worker(URL.createObjectURL(new Blob([source], { type: 'application/javascript' })));
 }
 
+/**
+ * vscode-languageclient/browser's LanguageClient keeps one worker for its whole life, but a stopped server
+ * in a worker does not end (its exit does nothing there), so a restart would talk to the old one again.
+ * This client starts a fresh worker on every start and terminates the one before.
+ */
+class WorkerLanguageClient extends BaseLanguageClient {
+  private worker: ServerWorker | undefined;
+
+  constructor(id: string, name: string, options: LanguageClientOptions, private readonly serverMain: vscode.Uri) {
+    super(id, name, options);
+  }
+
+  protected async createMessageTransports(): Promise<MessageTransports> {
+    this.worker?.terminate();
+    const worker = await serverWorker(this.serverMain);
+    this.worker = worker;
+    return { reader: new BrowserMessageReader(worker), writer: new BrowserMessageWriter(worker) };
+  }
+
+  override async stop(timeout?: number): Promise<void> {
+    try {
+      await super.stop(timeout);
+    } finally {
+      this.worker?.terminate();
+      this.worker = undefined;
+    }
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'browser', 'server.js');
-  const worker = await serverWorker(serverMain);
   client = await startExtension(context, {
     host: describeHost(),
     web: true,
-    newClient: (id, name, options) => new LanguageClient(id, name, options, worker),
+    newClient: (id, name, options) => new WorkerLanguageClient(id, name, options, serverMain),
   });
 }
 

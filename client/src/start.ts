@@ -60,7 +60,8 @@ function showRunning(status: vscode.LanguageStatusItem, s: ServerStatus): void {
   if (s.host === 'web worker') {
     status.text = 'sockact (web)';
     // The reason stays visible: it is the item's detail, not a notification that goes away.
-    status.detail = ['web worker', ...(s.limits ?? []), 'no activation, deploy or Socket Units view'].join(' · ');
+    // Short: the language status hover cuts a longer line. The output channel names the host in full.
+    status.detail = [...(s.limits ?? []), 'no run/deploy'].join(' · ');
   } else {
     status.text = 'sockact';
     status.detail = 'language server running · show output';

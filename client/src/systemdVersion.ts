@@ -70,7 +70,7 @@ function describeSource(status: ServerStatus): string {
       return 'the systemd installed here';
     case 'newest':
       return status.host === 'web worker'
-        ? 'the newest the catalog knows (web: no local systemd; set sockact.systemdVersion)'
+        ? 'newest known; the web has no local systemd'
         : 'the newest known (no systemd here)';
   }
 }
