@@ -5,7 +5,8 @@
 // lookup finds them, and the bundles require it by that relative path.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
+import { noNodeBuiltins } from './noNodeBuiltins.mjs';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -43,22 +44,6 @@ const koffiBesideBundle = {
   },
 };
 
-/**
- * The web builds (package.json "browser"): no Node built-in may end up in them, since a web worker has none.
- * Any import of one (node:fs, fs, child_process …) fails the build here, naming the importer, instead of
- * failing at run time in vscode.dev.
- */
-const NODE_BUILTINS = new Set(builtinModules);
-const noNodeBuiltins = {
-  name: 'no-node-builtins',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => {
-      const bare = args.path.replace(/^node:/, '').split('/')[0];
-      if (!args.path.startsWith('node:') && !NODE_BUILTINS.has(bare)) return undefined;
-      return { errors: [{ text: `${args.path} is a Node built-in, imported by ${args.importer || 'the entry'}; the web build cannot have it (keep Node-only code out of what the browser entries import)` }] };
-    });
-  },
-};
 const browserCommon = {
   bundle: true,
   platform: 'browser',
