@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { noNodeBuiltins } from './noNodeBuiltins.mjs';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -49,14 +50,31 @@ const koffiBesideBundle = {
   },
 };
 
+const browserCommon = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // vscode-languageserver/-client and vscode-jsonrpc pick their browser builds through package.json "browser".
+  mainFields: ['browser', 'module', 'main'],
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+  plugins: [noNodeBuiltins],
+};
+
 await Promise.all([
+  // The web extension: loaded by the web worker extension host as a CommonJS module (it provides `vscode`).
+  build({ ...browserCommon, format: 'cjs', entryPoints: ['client/src/browserExtension.ts'], outfile: 'dist/browser/client.js', external: ['vscode'] }),
+  // The web language server: a dedicated worker script, so one self-contained IIFE.
+  build({ ...browserCommon, format: 'iife', entryPoints: ['server/src/browser/server.ts'], outfile: 'dist/browser/server.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [koffiBesideBundle] }),
-  // The CLI: a small dispatcher (dist/cli.js) and the commands (dist/commands.js), which it loads with V8's
-  // code cache (server/src/node/codeCache.ts). `sockact lsp --stdio` loads dist/server.js, the same bundle
-  // the extension starts.
+  // The Node engine (engine.ts: the language server and the CLI's commands) and its two small loaders:
+  // dist/server.js, which the extension starts, and dist/cli.js, the `sockact` command. Both load the
+  // engine with V8's code cache (server/src/node/codeCache.ts).
+  build({ ...common, entryPoints: ['server/src/engine.ts'], outfile: 'dist/engine.js', plugins: [koffiBesideBundle] }),
+  build({ ...common, entryPoints: ['server/src/serverEntry.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/commands.js', plugins: [koffiBesideBundle] }),
   // The benchmark runs the same bundled code the server runs (not shipped: .vscodeignore leaves it out).
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', plugins: [koffiBesideBundle] }),
 ]);

@@ -10,6 +10,10 @@
 //  4. browser checks on the same workbench (test/e2e/browser.mjs): Quick Open, squiggles, suggest widget,
 //     hover, quick fix (Ctrl+.)
 //  5. the suite again in an untrusted folder (Restricted Mode), where the extension must still work
+//  6. the web build (package.json "browser") in code-server's web worker extension host: a second
+//     code-server with its own extensions folder (only the .vsix) and the user setting
+//     `remote.extensionKind: { "sockact.sockact": ["web"] }`; browser checks (test/e2e/browser.mjs
+//     webChecks) prove the host and repeat squiggles, hover, completion and a quick fix (web-*.png)
 //
 // Deploy target: for the whole run, a REAL systemd (PID 1 of its own namespaces over a copy-on-write root)
 // with an OpenSSH server inside runs beside code-server (test/e2e/isolatedHost.ts, started first, stopped in
@@ -21,7 +25,7 @@
 // Screenshots go to test-results/. The last line is `N passed, N failed`; the exit status is 1 on any failure.
 // Environment: SOCKACT_VSIX=file.vsix tests that file instead of packaging; SOCKACT_E2E_KEEP=1 keeps the
 // temporary folder; SOCKACT_E2E_GREP=regex runs only matching suite tests (and still the browser checks);
-// SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5; SOCKACT_E2E_VERBOSE=1 shows code-server's output;
+// SOCKACT_E2E_SKIP_UNTRUSTED=1 skips step 5, SOCKACT_E2E_SKIP_WEB=1 step 6; SOCKACT_E2E_VERBOSE=1 shows code-server's output;
 // SOCKACT_E2E_BROWSER=graph (or editor, sockets, walkthrough, comma-separated) runs only those browser checks.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildSuite, FIXTURES, SUITE_INDEX, typecheckSuite } from '../client/test/build.mjs';
-import { browserChecks, dependencyGraphCheck, socketUnitsViewCheck, walkthroughCheck } from '../test/e2e/browser.mjs';
+import { browserChecks, dependencyGraphCheck, socketUnitsViewCheck, walkthroughCheck, webChecks } from '../test/e2e/browser.mjs';
 import { CHROMIUM_ARGS, ensureChromium, ensureCodeServer, installVsix, ROOT, startCodeServer } from './codeServer.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
@@ -266,6 +270,61 @@ async function session(work, name, { trusted, grep, host = hostSetup(undefined) 
   }
 }
 
+/** The extension id package.json names (publisher.name), as remote.extensionKind wants it. */
+function extensionId() {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return `${manifest.publisher}.${manifest.name}`;
+}
+
+/**
+ * Step 6: a second code-server whose user settings run the extension in the web worker extension host
+ * (remote.extensionKind ["web"]: the host that loads package.json "browser", as vscode.dev does). Its own
+ * extensions folder holds only the .vsix: the test runner would run the suite in the Node host, where the
+ * extension is not. No suite here; the browser checks are the test.
+ */
+async function webSession(work, entry, vsix) {
+  const dir = join(work, 'web');
+  const workspace = join(dir, 'workspace');
+  const userDataDir = join(dir, 'user');
+  const extensionsDir = join(dir, 'extensions');
+  cpSync(FIXTURES, workspace, { recursive: true });
+  writeUserSettings(userDataDir, { 'remote.extensionKind': { [extensionId()]: ['web'] } });
+  // A key for a desktop-only command without enablement (the activation status bar menu): webChecks calls it.
+  writeFileSync(join(userDataDir, 'User', 'keybindings.json'), JSON.stringify([{ key: 'ctrl+alt+shift+d', command: 'sockact.activationMenu' }]));
+  await timed('web: install .vsix', () => installVsix(entry, vsix, extensionsDir));
+  const server = await timed('web: code-server up', () =>
+    startCodeServer({ folder: workspace, userDataDir, extensionsDir, configDir: dir, quiet: !verbose, extraArgs: ['--disable-workspace-trust'] }),
+  );
+  const entryLive = { server };
+  live.add(entryLive);
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
+      executablePath: ensureChromium(),
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    entryLive.context = context;
+    const page = context.pages()[0] ?? (await context.newPage());
+    // The web worker host's own errors (an activation that failed) go to the page console: kept for the report.
+    const errors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /sockact/i.test(m.text())) errors.push(m.text());
+    });
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await timed('web: browser checks', () => webChecks(page, { record, root: ROOT, resultsDir: RESULTS_DIR }));
+    record('web worker host: no extension errors in the page console', errors.length === 0, errors.join('\n'));
+  } finally {
+    await context?.close().catch(() => {});
+    await server.stop();
+  }
+}
+
 function recordVerdict(prefix, verdict) {
   console.log(`  (VS Code ${verdict.vscodeVersion ?? '?'}, ${verdict.tests.length} tests in ${seconds(verdict.durationMs)})`);
   for (const t of verdict.tests) {
@@ -291,7 +350,7 @@ function browserWanted(group) {
 
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  for (const f of readdirSync(RESULTS_DIR)) if (/^e2e-.*\.png$/.test(f)) rmSync(join(RESULTS_DIR, f));
+  for (const f of readdirSync(RESULTS_DIR)) if (/^(e2e|web)-.*\.png$/.test(f)) rmSync(join(RESULTS_DIR, f));
   // Booted while the extension builds; stopped in the finally below (and by its own exit handlers).
   const isolated = startIsolatedHost();
   // Ctrl-C / SIGTERM: stop code-server, Chromium and the isolated systemd before going (they would outlive us).
@@ -418,6 +477,10 @@ async function runAll(isolated) {
       sessions.push(restricted);
       recordVerdict('untrusted folder: ', restricted.verdict);
       await shot(restricted.page, '08-untrusted');
+    }
+    if (process.env.SOCKACT_E2E_SKIP_WEB !== '1') {
+      console.log('e2e: the web build in the web worker extension host');
+      await webSession(work, entry, vsix);
     }
   } catch (e) {
     record('e2e setup', false, e.stack ?? String(e));

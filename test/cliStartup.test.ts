@@ -36,14 +36,14 @@ test('lint writes a code cache on its first run and uses it on the next, with th
     writeFileSync(join(dir, 'web.socket'), SOCKET);
     const env = { SOCKACT_CACHE_DIR: join(dir, 'cache') };
     const first = sockact(['lint', '--format', 'json', '--systemd-version', '252', 'web.socket'], env, dir);
-    assert.deepEqual(first.cacheLines, ['sockact: code cache absent for commands.js']);
+    assert.deepEqual(first.cacheLines, ['sockact: code cache absent for engine.js']);
     const caches = readdirSync(join(dir, 'cache', 'code-cache'));
     assert.equal(caches.length, 1);
-    assert.match(caches[0], /^commands-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8$/);
+    assert.match(caches[0], /^engine-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8$/);
     // Only the owner may read or replace bytecode that is going to be run.
     assert.equal(statSync(join(dir, 'cache', 'code-cache')).mode & 0o077, 0);
     const second = sockact(['lint', '--format', 'json', '--systemd-version', '252', 'web.socket'], env, dir);
-    assert.deepEqual(second.cacheLines, ['sockact: code cache accepted for commands.js']);
+    assert.deepEqual(second.cacheLines, ['sockact: code cache accepted for engine.js']);
     assert.equal(second.stdout, first.stdout);
     assert.equal(second.status, first.status);
     assert.ok(JSON.parse(first.stdout).some((d: { code: string }) => d.code === 'directive-too-new'), first.stdout);
@@ -62,11 +62,11 @@ test('a corrupt code cache is rejected and written again; an unwritable cache fo
     const cacheFile = join(dir, 'cache', 'code-cache', readdirSync(join(dir, 'cache', 'code-cache'))[0]);
     writeFileSync(cacheFile, Buffer.alloc(4096, 7));
     const corrupt = sockact(args, env, dir);
-    assert.deepEqual(corrupt.cacheLines, ['sockact: code cache rejected for commands.js']);
+    assert.deepEqual(corrupt.cacheLines, ['sockact: code cache rejected for engine.js']);
     assert.equal(corrupt.stdout, clean.stdout);
     assert.equal(corrupt.stderr, '');
     assert.notDeepEqual(readFileSync(cacheFile), Buffer.alloc(4096, 7), 'the cache was written again');
-    assert.deepEqual(sockact(args, env, dir).cacheLines, ['sockact: code cache accepted for commands.js']);
+    assert.deepEqual(sockact(args, env, dir).cacheLines, ['sockact: code cache accepted for engine.js']);
 
     // The cache "folder" is a file: nothing can be written, and the run is the same.
     writeFileSync(join(dir, 'not-a-folder'), '');
@@ -74,7 +74,7 @@ test('a corrupt code cache is rejected and written again; an unwritable cache fo
     assert.equal(blocked.stdout, clean.stdout);
     assert.equal(blocked.stderr, '');
     const off = sockact(args, { SOCKACT_CACHE_DIR: 'off' }, dir);
-    assert.deepEqual(off.cacheLines, ['sockact: code cache off for commands.js']);
+    assert.deepEqual(off.cacheLines, ['sockact: code cache off for engine.js']);
     assert.equal(off.stdout, clean.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });

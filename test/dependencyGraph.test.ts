@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../server/src/node/workspaceIndex';
-import { WorkspaceUnitFiles } from '../server/src/node/unitFiles';
+import { WorkspaceUnitFiles } from '../server/src/lsp/unitFiles';
 import { createLanguageService, type DependencyGraph } from '../server/src/service/languageService';
 
 const ls = createLanguageService();
@@ -40,7 +40,7 @@ function tree(files: Record<string, string>): { root: string; proj: string; inst
 /** The graph of `path` with the project folder as the workspace (nothing open in an editor). */
 function graphOf(folder: string, path: string, depth?: number, text?: string): DependencyGraph {
   const index = new WorkspaceIndex([folder]);
-  const files = new WorkspaceUnitFiles(index, { all: () => [], unitOf: (d) => ls.parse(d) });
+  const files = new WorkspaceUnitFiles(index, { all: () => [], unitOf: (d) => ls.parse(d) }, (p) => pathToFileURL(p).href);
   const uri = pathToFileURL(path).href;
   const document = TextDocument.create(uri, 'systemd-unit-file', 1, text ?? files.get(uri)!.document.getText());
   const graph = ls.dependencyGraph(document, ls.parse(document), files, depth);
@@ -215,7 +215,7 @@ test('graph: a drop-in shows the unit it extends; a file that is no unit has no 
     assert.deepEqual(edges(graph), ['web.service -wants-> a.service', 'web.service -wants-> b.service']);
     const notes = TextDocument.create(pathToFileURL(join(t.proj, 'notes.txt')).href, 'plaintext', 1, 'x');
     const index = new WorkspaceIndex([t.proj]);
-    assert.equal(ls.dependencyGraph(notes, ls.parse(notes), new WorkspaceUnitFiles(index, { all: () => [], unitOf: (d) => ls.parse(d) })), undefined);
+    assert.equal(ls.dependencyGraph(notes, ls.parse(notes), new WorkspaceUnitFiles(index, { all: () => [], unitOf: (d) => ls.parse(d) }, (p) => pathToFileURL(p).href)), undefined);
   } finally {
     t.done();
   }

@@ -44,7 +44,7 @@ test('unit files and drop-ins open as systemd-unit-file, activated lazily', () =
 test('.vscodeignore excludes everything and whitelists the bundles and contributions', () => {
   const lines = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
   assert.equal(lines[0], '**');
-  for (const kept of ['!dist/client.js', '!dist/server.js', '!dist/cli.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**']) {
+  for (const kept of ['!dist/client.js', '!dist/server.js', '!dist/cli.js', '!dist/browser/client.js', '!dist/browser/server.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**']) {
     assert.ok(lines.includes(kept), kept);
   }
   // Unit skeletons come from the server's completion; there are no static snippets to ship.

@@ -52,7 +52,9 @@ const COMMON = [
   'extension/dist/client.js',
   'extension/dist/server.js',
   'extension/dist/cli.js',
-  'extension/dist/commands.js',
+  'extension/dist/engine.js',
+  'extension/dist/browser/client.js',
+  'extension/dist/browser/server.js',
 ];
 const KOFFI_LOADER = ['package.json', 'LICENSE.txt', 'index.cjs', 'src/koffi/index.cjs', 'src/koffi/src/static.cjs'].map((f) => `extension/dist/koffi/${f}`);
 const koffiFor = (arch: 'x64' | 'arm64') => [
@@ -329,7 +331,7 @@ test('the manifest disables Run and Restart with Socket Activation where the ext
   const manifest = JSON.parse(packages.get('darwin-arm64')!.read('extension/package.json').toString('utf8'));
   for (const id of ['sockact.activate', 'sockact.restartActivation']) {
     const c = manifest.contributes.commands.find((x: { command: string }) => x.command === id);
-    assert.equal(c.enablement, 'isWorkspaceTrusted && !sockact.activationUnsupported', id);
+    assert.equal(c.enablement, 'isWorkspaceTrusted && !sockact.activationUnsupported && !sockact.web', id);
   }
   const extension = readFileSync(join(root, 'client', 'src', 'extension.ts'), 'utf8');
   assert.match(extension, /setContext', 'sockact\.activationUnsupported', activationUnsupported\(process\.platform\) !== undefined/);

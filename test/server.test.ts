@@ -40,7 +40,7 @@ test('sockact lsp --stdio publishes diagnostics for an opened and edited unit', 
     contentChanges: [{ text: '[Socket]\nListenStream=8080\n' }],
   });
   assert.deepEqual((await server.diagnosticsFor(uri, 2)).diagnostics, []);
-  assert.deepEqual(server.statuses.at(-1), { systemdVersion: 252, source: 'setting', newestVersion: 262, oldestVersion: 239 });
+  assert.deepEqual(server.statuses.at(-1), { systemdVersion: 252, source: 'setting', newestVersion: 262, oldestVersion: 239, host: 'node' });
   assert.equal(await server.stop(), 0);
 });
 

@@ -57,7 +57,9 @@ test('the .vsix holds the bundles, the contributions, README, LICENSE, icon and 
     'extension/dist/client.js',
     'extension/dist/server.js',
     'extension/dist/cli.js',
-    'extension/dist/commands.js',
+    'extension/dist/engine.js',
+    'extension/dist/browser/client.js',
+    'extension/dist/browser/server.js',
     'extension/syntaxes/systemd.tmLanguage.json',
     'extension/README.md',
     'extension/images/icon.png',
@@ -79,7 +81,7 @@ test('the .vsix holds nothing else: no sources, tests, node_modules, sourcemaps 
     if (KOFFI.test(f)) continue;
     assert.ok(!/(^|\/)(node_modules|test|src|bench|scripts|examples|\.cache)\//.test(f), `${f}: only runtime files belong in the .vsix`);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli|commands)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/(client|server|cli|engine|browser\/client|browser\/server)\.js|package\.json|readme\.md|changelog\.md|walkthroughs\/[a-z]+\.md|license(\.txt)?|images\/icon\.png|language-configuration\.json|syntaxes\/[^/]+\.json))$/i;
   const unexpected = files.filter((f) => !allowed.test(f) && !KOFFI.test(f));
   assert.deepEqual(unexpected, [], '.vscodeignore lets through files the extension does not need');
 });
@@ -91,6 +93,7 @@ test(`the .vsix is smaller than ${MAX_BYTES / 1024 / 1024} MB`, () => {
 test('the packaged manifest starts the bundled client, shows the icon and supports untrusted folders', () => {
   const manifest = JSON.parse(file('extension/package.json').toString('utf8'));
   assert.equal(manifest.main, './dist/client.js');
+  assert.equal(manifest.browser, './dist/browser/client.js');
   assert.equal(manifest.icon, 'images/icon.png');
   assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
   assert.ok(manifest.capabilities.untrustedWorkspaces.description);
@@ -106,7 +109,7 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
     ['extension/dist/client.js', ['vscode']],
     ['extension/dist/server.js', []],
     ['extension/dist/cli.js', []],
-    ['extension/dist/commands.js', []],
+    ['extension/dist/engine.js', []],
   ] as const) {
     const source = file(bundle).toString('utf8');
     const required = [...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]);
@@ -115,6 +118,26 @@ test('the bundles require nothing but Node built-ins (and vscode, in the client)
     const outside = [...new Set(required.filter((m) => !isBuiltin(m) && !(extra as readonly string[]).includes(m) && !shipped(m)))];
     assert.deepEqual(outside, [], `${bundle} requires modules that are not in the .vsix`);
   }
+});
+
+test('the web bundles (package.json "browser") require nothing but vscode, and no Node built-in at all', () => {
+  for (const [bundle, allowed] of [
+    ['extension/dist/browser/client.js', ['vscode']],
+    ['extension/dist/browser/server.js', []],
+  ] as const) {
+    const source = file(bundle).toString('utf8');
+    // A web worker has no require() of its own: the extension host provides `vscode`, nothing else.
+    const required = [...new Set([...source.matchAll(/\brequire\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map((m) => m[2]))];
+    assert.deepEqual(required.filter((m) => !(allowed as readonly string[]).includes(m)), [], `${bundle} requires modules a web worker does not have`);
+    const nodeImports = [...new Set([...source.matchAll(/(["'`])node:([a-z_/]+)\1/g)].map((m) => `node:${m[2]}`))];
+    assert.deepEqual(nodeImports, [], `${bundle} names Node built-ins`);
+    // Known Node-only code paths of our own that must stay out (the disk walk, systemctl, the CLI's activation).
+    for (const marker of ['readdirSync', 'spawnSync', 'execFile', 'pathToFileURL']) {
+      assert.ok(!source.includes(marker), `${bundle} contains ${marker}: Node-only code was bundled`);
+    }
+  }
+  // The web server is a worker script: one IIFE, the web client a CommonJS module for the extension host.
+  assert.match(file('extension/dist/browser/server.js').toString('utf8').trimStart(), /^(\(\(\)\s*=>|\(function|"use strict";\s*\(\(\)\s*=>|\(\(\)=>|var )/);
 });
 
 test('commands that need a trusted folder are disabled by the manifest too (enablement: isWorkspaceTrusted)', () => {
@@ -135,6 +158,9 @@ test('commands that need a trusted folder are disabled by the manifest too (enab
     }
     const enablement: string = contributed?.enablement ?? '';
     assert.equal(/\bisWorkspaceTrusted\b/.test(enablement), needsTrust, `${m[1]}: needsTrust ${needsTrust} but enablement "${enablement}"`);
+    // The web (commands.ts header): a command that needs the desktop is disabled there by the manifest too.
+    const needsDesktop = /needsDesktop: true/.test(entry);
+    assert.equal(/!sockact\.web\b/.test(enablement), needsDesktop, `${m[1]}: needsDesktop ${needsDesktop} but enablement "${enablement}"`);
   }
 });
 

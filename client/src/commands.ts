@@ -9,6 +9,12 @@
  * `needsTrust: true` AND get `"enablement": "isWorkspaceTrusted"` in package.json's `contributes.commands`
  * (test/vsix.test.ts checks the pair): the palette then greys it out, and a keybinding or another
  * extension calling it gets the explanation below instead of a run.
+ *
+ * The web (vscode.dev, github.dev, a web worker extension host): there is no disk to run programs from and
+ * no ssh. A command that needs the desktop sets `needsDesktop: true` and gets `!sockact.web` in its
+ * package.json `enablement` and palette `when` (the browser client sets that context key; VS Code's own
+ * `isWeb` is true in code-server's Node host too, where these commands do work). Invoked anyway, it says so
+ * in one line.
  */
 import * as vscode from 'vscode';
 import { activationUnsupported } from '../../server/src/node/platform';
@@ -26,16 +32,21 @@ export interface ExtensionState {
   showOutput(): void;
   /** The target-version picker of the language status (sockact.systemdVersion). */
   pickSystemdVersion(): Promise<void>;
+  /** What needs a disk and processes; undefined on the web. */
+  readonly desktop?: DesktopState;
+  /** The dependency graph panel (reads the units only: no trust needed). */
+  readonly graph: DependencyGraphPanel;
+  /** The unit merged with its drop-ins, as a read-only document. */
+  readonly effective: EffectiveConfigView;
+}
+
+export interface DesktopState {
   /** Socket activation runs (`sockact activate` in a terminal) and their status bar item. */
   readonly activation: ActivationManager;
   /** Deploy / Undeploy / Verify Activation, and Start / Stop of a listed socket. */
   readonly deploy: DeployManager;
   /** The Socket Units view. */
   readonly sockets: SocketsView;
-  /** The dependency graph panel (reads the units only: no trust needed). */
-  readonly graph: DependencyGraphPanel;
-  /** The unit merged with its drop-ins, as a read-only document. */
-  readonly effective: EffectiveConfigView;
 }
 
 export interface CommandSpec {
@@ -44,6 +55,8 @@ export interface CommandSpec {
   internal?: boolean;
   /** Runs programs or changes the system: disabled until the folder is trusted (see the header). */
   needsTrust?: boolean;
+  /** Needs a disk and processes: not available on the web (see the header). */
+  needsDesktop?: boolean;
   /** Why it cannot run right now, or undefined when it can. */
   disabledReason(state: ExtensionState): string | undefined;
   /** `args`: what the caller passed (a URI from the code lens, explorer or editor title). */
@@ -51,11 +64,19 @@ export interface CommandSpec {
 }
 
 export const UNTRUSTED_REASON = 'this folder is not trusted (Workspaces: Manage Workspace Trust)';
+export const WEB_REASON = 'it needs a local disk and processes, which the web version of VS Code does not have';
 
-/** Why the command cannot run right now: an untrusted folder first, then the command's own reason. */
+/** Why the command cannot run right now: the web first, then an untrusted folder, then the command's own reason. */
 export function disabledReason(spec: CommandSpec, state: ExtensionState): string | undefined {
+  if (spec.needsDesktop && !state.desktop) return WEB_REASON;
   if (spec.needsTrust && !vscode.workspace.isTrusted) return UNTRUSTED_REASON;
   return spec.disabledReason(state);
+}
+
+/** The desktop part of the state, for a command marked needsDesktop (registerCommands checked it is there). */
+function desktop(state: ExtensionState): DesktopState {
+  if (!state.desktop) throw new Error(WEB_REASON);
+  return state.desktop;
 }
 
 // Restarting our own bundled server and showing its output run nothing from the workspace; running a
@@ -97,98 +118,113 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     id: 'sockact.activate',
+    needsDesktop: true,
     needsTrust: true,
     // Linux only (server/src/node/platform.ts); the manifest disables it too (sockact.activationUnsupported).
     disabledReason: () => activationUnsupported(process.platform),
-    run: (state, uri) => state.activation.start(uri),
+    run: (state, uri) => desktop(state).activation.start(uri),
   },
   {
     id: 'sockact.stopActivation',
-    disabledReason: (state) => (state.activation.isRunning ? undefined : 'no socket activation is running'),
-    run: (state) => state.activation.stop(),
+    needsDesktop: true,
+    disabledReason: (state) => (state.desktop?.activation.isRunning ? undefined : 'no socket activation is running'),
+    run: (state) => desktop(state).activation.stop(),
   },
   {
     id: 'sockact.restartActivation',
+    needsDesktop: true,
     needsTrust: true,
-    disabledReason: (state) => activationUnsupported(process.platform) ?? (state.activation.hasRun ? undefined : 'nothing has been run with socket activation yet'),
-    run: (state) => state.activation.restart(),
+    disabledReason: (state) => activationUnsupported(process.platform) ?? (state.desktop?.activation.hasRun ? undefined : 'nothing has been run with socket activation yet'),
+    run: (state) => desktop(state).activation.restart(),
   },
   {
     id: 'sockact.sendTestRequest',
-    disabledReason: (state) => (state.activation.isRunning ? undefined : 'no socket activation is running'),
-    run: (state) => state.activation.sendTestRequest(),
+    needsDesktop: true,
+    disabledReason: (state) => (state.desktop?.activation.isRunning ? undefined : 'no socket activation is running'),
+    run: (state) => desktop(state).activation.sendTestRequest(),
   },
   {
     id: 'sockact.deploy',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state, uri, options) => state.deploy.deploy('deploy', uri, options),
+    run: (state, uri, options) => desktop(state).deploy.deploy('deploy', uri, options),
   },
   {
     id: 'sockact.undeploy',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state, uri, options) => state.deploy.deploy('undeploy', uri, options),
+    run: (state, uri, options) => desktop(state).deploy.deploy('undeploy', uri, options),
   },
   {
     // A .socket file (code lens, explorer, editor) or a socket of the Socket Units view.
     id: 'sockact.verifyActivation',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state, arg, options) => state.deploy.verify(arg, options),
+    run: (state, arg, options) => desktop(state).deploy.verify(arg, options),
   },
   {
     id: 'sockact.refreshSockets',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state) => state.sockets.refresh(),
+    run: (state) => desktop(state).sockets.refresh(),
   },
   {
     id: 'sockact.startSocket',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state, node) => state.deploy.startStop('start', node),
+    run: (state, node) => desktop(state).deploy.startStop('start', node),
   },
   {
     id: 'sockact.stopSocket',
+    needsDesktop: true,
     needsTrust: true,
     disabledReason: () => undefined,
-    run: (state, node) => state.deploy.startStop('stop', node),
+    run: (state, node) => desktop(state).deploy.startStop('stop', node),
   },
   {
     id: 'sockact.activationMenu',
+    needsDesktop: true,
     internal: true,
     disabledReason: () => undefined,
-    run: (state) => state.activation.showMenu(),
+    run: (state) => desktop(state).activation.showMenu(),
   },
   {
     id: 'sockact.activationState',
+    needsDesktop: true,
     internal: true,
     disabledReason: () => undefined,
-    run: (state) => JSON.stringify(state.activation.state() ?? null),
+    run: (state) => JSON.stringify(desktop(state).activation.state() ?? null),
   },
   {
     // The Socket Units view as data (lists every target; `true` lists them again). Runs nothing in an
     // untrusted folder: the view itself refuses there.
     id: 'sockact.socketsSnapshot',
+    needsDesktop: true,
     internal: true,
     disabledReason: () => undefined,
-    run: async (state, refresh) => JSON.stringify(await state.sockets.snapshot(refresh === true)),
+    run: async (state, refresh) => JSON.stringify(await desktop(state).sockets.snapshot(refresh === true)),
   },
   {
     // Deploy / Undeploy / Verify terminals of this session and how they ended (the terminal's text cannot
     // be read through the API; the reason the CLI gave can). Reads state only.
     id: 'sockact.deployRuns',
+    needsDesktop: true,
     internal: true,
     disabledReason: () => undefined,
-    run: (state) => JSON.stringify(state.deploy.terminalRuns()),
+    run: (state) => JSON.stringify(desktop(state).deploy.terminalRuns()),
   },
   {
     // The last deploy target picker: its items and which targets were marked as not answering.
     id: 'sockact.deployPicker',
+    needsDesktop: true,
     internal: true,
     disabledReason: () => undefined,
-    run: (state) => JSON.stringify(state.deploy.pickerState() ?? null),
+    run: (state) => JSON.stringify(desktop(state).deploy.pickerState() ?? null),
   },
   {
     // The dependency graph panel as data: whether it is open, the unit, depth, follow mode, the last model.
@@ -224,6 +260,10 @@ export function registerCommands(context: vscode.ExtensionContext, state: Extens
           void vscode.window.showWarningMessage(`Socket Activation: cannot run this now: ${reason}.`, manage).then((choice) => {
             if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
           });
+          return;
+        }
+        if (reason === WEB_REASON) {
+          void vscode.window.showInformationMessage(`Socket Activation: this command is not available on the web: ${reason}.`);
           return;
         }
         if (reason) {

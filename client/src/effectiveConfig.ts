@@ -8,7 +8,7 @@
  * what the real files already report, at lines that do not exist there.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 
 export const EFFECTIVE_SCHEME = 'sockact-effective';
 const REQUEST = 'sockact/effectiveConfiguration';
@@ -38,7 +38,7 @@ export class EffectiveConfigView implements vscode.TextDocumentContentProvider, 
   private readonly subscriptions: vscode.Disposable[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly client: () => LanguageClient | undefined) {
+  constructor(private readonly client: () => BaseLanguageClient | undefined) {
     this.subscriptions.push(
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, this),

@@ -12,6 +12,10 @@ export interface ServerStatus {
   oldestVersion?: number;
   /** Why the target differs from the configured one (outside the supported range). */
   note?: string;
+  /** Where the server runs: Node, or a web worker (vscode.dev, github.dev). */
+  host?: 'node' | 'web worker';
+  /** What the server cannot do where it runs (the web: no folder walk, no local systemd). */
+  limits?: string[];
 }
 
 const FALLBACK_RANGE = { oldest: 239, newest: 262 };
@@ -65,6 +69,8 @@ function describeSource(status: ServerStatus): string {
     case 'local':
       return 'the systemd installed here';
     case 'newest':
-      return 'the newest known (no systemd here)';
+      return status.host === 'web worker'
+        ? 'newest known; the web has no local systemd'
+        : 'the newest known (no systemd here)';
   }
 }

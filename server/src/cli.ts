@@ -3,38 +3,33 @@
  *   sockact lint [--format text|json] [--systemd-version N] PATH...      (cli/lint.ts)
  *   sockact activate …                                                  (cli/activate.ts)
  *   sockact deploy | verify | undeploy | list-sockets …                 (cli/deploy.ts)
- *   sockact lsp --stdio                                                 (server.ts → dist/server.js)
+ *   sockact lsp --stdio                                                 (server.ts)
  *
- * This file is only the dispatcher (dist/cli.js). The commands are dist/commands.js (cli/commands.ts, each
- * initialised only when it runs) and the language server is dist/server.js, the bundle the extension
- * starts; both are loaded with V8's code cache (node/codeCache.ts), so a lint run neither compiles nor
- * initialises the language server. Every failure is one line on stderr; no stack trace reaches the user.
+ * This file is only the dispatcher (dist/cli.js). The commands and the language server are dist/engine.js
+ * (engine.ts: each initialised only when it runs), loaded with V8's code cache (node/codeCache.ts), so a
+ * lint run neither compiles nor initialises the language server. Every failure is one line on stderr; no
+ * stack trace reaches the user.
  */
 import { join } from 'node:path';
 import { loadBundle } from './node/codeCache';
 import { reportFailure, USAGE, UsageError } from './cli/usage';
 import { activationUnsupported } from './node/platform';
 
-/** A bundle beside this one in dist/. */
-function bundle(name: 'commands' | 'server', longRunning = false): Record<string, unknown> {
-  return loadBundle(join(__dirname, `${name}.js`), { longRunning }).exports;
-}
+type Engine = typeof import('./engine');
 
-type Commands = typeof import('./cli/commands');
-
-function commands(longRunning = false): Commands {
-  return bundle('commands', longRunning) as unknown as Commands;
+/** The engine bundle beside this one in dist/. */
+function engine(longRunning = false): Engine {
+  return loadBundle(join(__dirname, 'engine.js'), { longRunning }).exports as unknown as Engine;
 }
 
 function main(argv: string[]): number | undefined {
   const [command, ...rest] = argv;
   switch (command) {
     case 'lint':
-      return commands().lint(rest);
+      return engine().lint(rest);
     case 'lsp':
       if (!rest.includes('--stdio')) throw new UsageError('lsp needs --stdio');
-      // server.js starts listening on stdio when loaded.
-      bundle('server', true);
+      engine(true).serve();
       return undefined;
     case 'activate': {
       // Before the arguments are read: on macOS or Windows no argument could make it run.
@@ -43,14 +38,14 @@ function main(argv: string[]): number | undefined {
         process.stderr.write(`sockact activate: ${unsupported}\n`);
         return 2;
       }
-      commands(true).activate(rest);
+      engine(true).activate(rest);
       return undefined;
     }
     case 'deploy':
     case 'verify':
     case 'undeploy':
     case 'list-sockets':
-      commands().deploy(command, rest);
+      engine().deploy(command, rest);
       return undefined;
     case '-h':
     case '--help':

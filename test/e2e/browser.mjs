@@ -66,11 +66,14 @@ async function tokenBox(page, text, token) {
   return span.boundingBox();
 }
 
-/** `shot(page, name)` → test-results/e2e-NAME.png; `check(page, name, fn)` records fn's outcome (and a failure screenshot). */
-function checker({ record, root, resultsDir }) {
+/**
+ * `shot(page, name)` → test-results/PREFIX-NAME.png (PREFIX: e2e, or web for the web worker host);
+ * `check(page, name, fn)` records fn's outcome as "LABEL: name" (and a failure screenshot).
+ */
+function checker({ record, root, resultsDir, prefix = 'e2e', label = 'browser' }) {
   async function shot(page, name) {
     mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `e2e-${name}.png`);
+    const file = join(resultsDir, `${prefix}-${name}.png`);
     await page.screenshot({ path: file });
     return relative(root, file);
   }
@@ -78,13 +81,13 @@ function checker({ record, root, resultsDir }) {
   async function check(page, name, fn) {
     try {
       const screenshot = await fn();
-      record(`browser: ${name}${screenshot ? ` (${screenshot})` : ''}`, true);
+      record(`${label}: ${name}${screenshot ? ` (${screenshot})` : ''}`, true);
     } catch (e) {
       let extra = '';
       try {
         extra = `\n(screenshot: ${await shot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`)})`;
       } catch {}
-      record(`browser: ${name}`, false, `${e.message.split('\n')[0]}${extra}`);
+      record(`${label}: ${name}`, false, `${e.message.split('\n')[0]}${extra}`);
       // Leave no menu or widget open for the next check.
       await page.keyboard.press('Escape').catch(() => {});
       await page.keyboard.press('Escape').catch(() => {});
@@ -98,8 +101,8 @@ function checker({ record, root, resultsDir }) {
  * Runs every browser check on `page` (the workbench, with the fixtures folder open). `root` is the repository
  * (screenshot paths are printed relative to it), `resultsDir` where screenshots go.
  */
-export async function browserChecks(page, { record, root, resultsDir }) {
-  const { shot, check } = checker({ record, root, resultsDir });
+export async function browserChecks(page, { record, root, resultsDir, prefix, label }) {
+  const { shot, check } = checker({ record, root, resultsDir, prefix, label });
   const editor = activeEditor(page);
 
   await check(page, 'Quick Open (Ctrl+P) opens ui.socket in an editor', async () => {
@@ -306,6 +309,106 @@ export async function socketUnitsViewCheck(page, { record, root, resultsDir, hos
     const screenshot = await shot(page, '10-deploy-target-picker');
     await page.keyboard.press('Escape');
     return screenshot;
+  });
+}
+
+
+/**
+ * The web build in code-server's web worker extension host (scripts/e2e.mjs starts a second code-server
+ * whose user settings put sockact.sockact there with remote.extensionKind: ["web"]). First the proof that it
+ * runs there and not in the Node host: the output channel's first line, written by browserExtension.ts from
+ * what it sees (a WorkerGlobalScope, no Node process), and the language status naming what the web leaves
+ * out. Then the same squiggle / hover / completion / quick fix checks as on the Node host, screenshots
+ * web-*.png, and the palette without the desktop-only commands.
+ */
+export async function webChecks(page, { record, root, resultsDir }) {
+  const label = 'web worker host';
+  const { shot, check } = checker({ record, root, resultsDir, prefix: 'web', label });
+  const input = page.locator('.quick-input-widget input');
+
+  await browserChecks(page, { record, root, resultsDir, prefix: 'web', label });
+
+  await check(page, 'the language status says the server runs in a web worker and names what the web leaves out', async () => {
+    await page.keyboard.press('Escape');
+    await activeEditor(page).click();
+    await page.locator('#status\\.languageStatus').first().hover();
+    const hover = page.locator('.context-view, .monaco-hover:not(.hidden)').filter({ hasText: 'sockact (web)' }).first();
+    await eventually(async () => {
+      const text = await hover.innerText({ timeout: 1000 });
+      if (!/open files only · no local systemd · no run\/deploy/.test(text)) throw new Error(`language status: ${text}`);
+      // The target version on the web: the setting, else the newest the catalog knows, and the status says so.
+      if (!/systemd \d+/.test(text) || !/newest known; the web has no local systemd/.test(text)) throw new Error(`target version: ${text}`);
+    }, 'the web language status');
+    const screenshot = await shot(page, '08-language-status');
+    await page.mouse.move(600, 400);
+    return screenshot;
+  });
+
+  await check(page, 'the output channel says the extension host is a web worker (WorkerGlobalScope, no Node process)', async () => {
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette');
+    await input.fill('>Socket Activation: Show output');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show output' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    const output = page.locator('.part.panel .monaco-editor .view-lines').first();
+    await eventually(async () => {
+      const text = (await output.innerText({ timeout: 1000 })).replace(/\u00a0/g, ' ');
+      if (!/extension host: web worker \(WorkerGlobalScope, no Node process/.test(text)) throw new Error(`output: ${text.slice(0, 300)}`);
+    }, 'the host line in the output channel');
+    return shot(page, '09-output-host');
+  });
+
+  await check(page, 'the command palette offers the language commands but not the desktop-only ones (deploy, activation)', async () => {
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette');
+    await input.fill('>Socket Activation');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Choose the target systemd version' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    const desktopOnly = rows.filter((r) => /Deploy Unit|Run with Socket Activation|Verify Activation|Undeploy/.test(r));
+    if (desktopOnly.length) throw new Error(`the palette offers desktop-only commands on the web: ${desktopOnly.join(' | ')}`);
+    const screenshot = await shot(page, '10-palette');
+    await page.keyboard.press('Escape');
+    return screenshot;
+  });
+
+  await check(page, 'a desktop-only command called anyway (Ctrl+Alt+Shift+D, bound to sockact.activationMenu) says in one line why it cannot run', async () => {
+    // scripts/e2e.mjs writes that keybinding into the web profile: the command has no enablement (it is the
+    // status bar's), so the handler itself must answer.
+    await page.keyboard.press('Escape');
+    await activeEditor(page).click();
+    await page.keyboard.press('Control+Alt+Shift+D');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'not available on the web' }).first();
+    await toast.waitFor({ timeout: UI_TIMEOUT_MS });
+    await sleep(500); // the toast slides in: the screenshot after it has
+    const text = (await toast.innerText()).split('\n')[0];
+    if (!/^Socket Activation: this command is not available on the web: it needs a local disk and processes/.test(text)) throw new Error(`notification: ${text}`);
+    return shot(page, '11-desktop-only-command');
+  });
+
+  await check(page, 'after "Restart language server" a fresh worker answers: a bad value typed then gets its squiggle', async () => {
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette');
+    await input.fill('>Socket Activation: Restart language server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Restart language server' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    await lineWith(page, 'ListenStream=8082').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Accept=perhaps', { delay: 10 });
+    await page.keyboard.press('Escape');
+    await eventually(async () => {
+      if (!(await squiggleOn(page, 'Accept=perhaps'))) throw new Error('no squiggle on the Accept line yet');
+    }, 'a squiggle under Accept=perhaps after the restart');
+    return shot(page, '12-after-restart');
   });
 }
 

@@ -8,7 +8,6 @@
  * It refreshes when a unit document changes (debounced), and in follow mode (on by default) it shows the
  * unit of whichever unit file becomes the active editor. It only reads: it works in untrusted folders.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { escapeXml, layout, nodeTooltip, renderLegend, renderSvg, type DependencyGraph, type GraphNode } from './layout';
 
@@ -236,7 +235,9 @@ function detailHtml(node: GraphNode): string {
 }
 
 function pageHtml(webview: vscode.Webview): string {
-  const nonce = randomBytes(16).toString('base64');
+  // Web Crypto: there on the desktop (Node 20) and in the web worker extension host alike.
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const nonce = btoa(String.fromCharCode(...bytes));
   const csp = [`default-src 'none'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource} data:`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

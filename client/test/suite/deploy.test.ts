@@ -140,7 +140,8 @@ describe('deploy, verify and the Socket Units view', () => {
     for (const id of DEPLOY_COMMANDS) {
       const c = contributed.find((x) => x.command === id);
       assert.ok(c, `${id} is not contributed`);
-      assert.equal(c.enablement, 'isWorkspaceTrusted', id);
+      // !sockact.web: hidden and disabled where the web client runs (no ssh, no processes there).
+      assert.equal(c.enablement, 'isWorkspaceTrusted && !sockact.web', id);
       assert.ok(registered.has(id), `${id} is not registered`);
     }
   });
@@ -150,7 +151,7 @@ describe('deploy, verify and the Socket Units view', () => {
     const view = views.explorer.find((v) => v.id === 'sockact.sockets');
     assert.ok(view, 'no sockact.sockets in views.explorer');
     assert.equal(view.name, 'Socket Units');
-    assert.equal(view.when, 'isWorkspaceTrusted');
+    assert.equal(view.when, 'isWorkspaceTrusted && !sockact.web');
   });
 
   it('a .socket unit has "Deploy…" and "Verify Activation…" code lenses on [Socket], with its URI', async () => {

@@ -1,13 +1,12 @@
 /** The local systemd's version, read from `systemctl --version` ("systemd 252 (252.38-1~deb12u1)"). */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { clampTargetVersion, type TargetVersion } from '../service/versions';
+import { resolveTargetVersionWith, type TargetVersion, type VersionSource } from '../service/versions';
 import { codeCacheDir } from './codeCache';
 
 let cached: number | null | undefined;
 
-/** Where the target version came from: the setting, the systemd installed here, or the newest known. */
-export type VersionSource = 'setting' | 'local' | 'newest';
+export type { VersionSource };
 
 export function parseSystemctlVersion(output: string): number | undefined {
   const m = /^systemd (\d+)\b/m.exec(output);
@@ -81,15 +80,9 @@ export function detectSystemdVersion(): number | undefined {
   return cached ?? undefined;
 }
 
-/**
- * A setting value ("auto", "252", 252) to the version to answer for: the number given, else the local
- * systemd's, else the newest known; kept within the supported range (with a note when it had to move).
- */
+/** resolveTargetVersionWith() (service/versions.ts) with the local systemd asked through systemctl. */
 export function resolveTargetVersion(setting: unknown, newest: number): TargetVersion & { source: VersionSource } {
-  const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' && setting.trim() !== '' ? Number(setting) : NaN;
-  if (Number.isInteger(asNumber) && asNumber > 0) return { ...clampTargetVersion(asNumber, newest), source: 'setting' };
-  const local = detectSystemdVersion();
-  return local === undefined ? { version: newest, source: 'newest' } : { ...clampTargetVersion(local, newest), source: 'local' };
+  return resolveTargetVersionWith(setting, newest, detectSystemdVersion);
 }
 
 export function resolveSystemdVersion(setting: unknown, newest: number): number {

@@ -14,7 +14,7 @@ import { servicePaths } from './servicePaths';
 import { decodeUnitBytes } from './fileResolver';
 import { installDirs, lookupDirs, scopeOfSearchDir, unitSearchPath } from './unitSearchPath';
 import { chooseDropIns, dropInFolderNames, findFragment, fragmentNames, type DropInCandidate } from '../service/unitNames';
-import { unitContextFromUri, unitTypeOfName, uriToPath } from '../service/unitContext';
+import { unitTypeOfName, uriToPath } from '../service/unitContext';
 import {
   baseOf, classifyPath, dirOf, joinPath, MemoryUnitIndex, ParseCache, type DropInSources, type IndexedFile, type IndexedUnit, type UnitIndex,
 } from '../service/workspaceIndex';
@@ -257,6 +257,11 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   /** Folders systemd searches for a unit named from a unit in `dir` (undefined: the folder is unknown). */
+  /** The folders systemd searches for a unit named from a unit in `dir` (the dependency graph's missing units). */
+  searchDirs(dir: string): readonly string[] | undefined {
+    return this.lookupFor(dir);
+  }
+
   private lookupFor(dir: string): string[] | undefined {
     const d = resolve(dir);
     return this.remember(`lookup:${d}`, () => lookupDirs(d));
@@ -423,8 +428,4 @@ export class WorkspaceIndex implements UnitIndex {
   }
 }
 
-/** Do two documents belong to units in the same folder (so that one may change the other's diagnostics)? */
-export function sameUnitFolder(uriA: string, uriB: string): boolean {
-  const a = unitContextFromUri(uriA).unitDir;
-  return a !== undefined && a === unitContextFromUri(uriB).unitDir;
-}
+export { sameUnitFolder } from '../service/unitContext';

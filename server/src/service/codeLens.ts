@@ -30,12 +30,14 @@ export function effectiveLensTitle(dropIns: number): string {
 export interface CodeLensOptions {
   /** false: socket activation cannot run where the server runs. */
   activation?: boolean;
+  /** false: the client cannot deploy (the web): no Deploy / Verify lenses either. */
+  deploy?: boolean;
   /** The workspace's units and drop-ins; without it there is no telling whether drop-ins exist. */
   index?: UnitIndex;
 }
 
 export function findCodeLenses(document: TextDocument, unit: UnitFile, options: CodeLensOptions = {}): CodeLens[] {
-  return [...effectiveLens(document, options.index), ...socketLenses(document, unit, options.activation !== false)];
+  return [...effectiveLens(document, options.index), ...socketLenses(document, unit, options.activation !== false, options.deploy !== false)];
 }
 
 function effectiveLens(document: TextDocument, index: UnitIndex | undefined): CodeLens[] {
@@ -47,9 +49,9 @@ function effectiveLens(document: TextDocument, index: UnitIndex | undefined): Co
   return [{ range, command: { title: effectiveLensTitle(dropIns), command: EFFECTIVE_COMMAND, arguments: [document.uri] } }];
 }
 
-function socketLenses(document: TextDocument, unit: UnitFile, activation: boolean): CodeLens[] {
+function socketLenses(document: TextDocument, unit: UnitFile, activation: boolean, deploy: boolean): CodeLens[] {
   const context = unitContextFromUri(document.uri);
-  if (context.isDropIn || context.unitType !== 'socket') return [];
+  if (!deploy || context.isDropIn || context.unitType !== 'socket') return [];
   const header = unit.sections.find((s) => s.name === 'Socket');
   if (!header) return [];
   const range = Range.create(document.positionAt(header.headerSpan.start), document.positionAt(header.headerSpan.end));

@@ -70,7 +70,7 @@ export interface LanguageService {
   getFoldingRanges(document: TextDocument, unit: UnitFile): FoldingRange[];
   findDocumentLinks(document: TextDocument, unit: UnitFile, settings?: ServiceSettings): DocumentLink[];
   /** "Run with Socket Activation" on a .socket unit's [Socket] header; "Effective configuration" atop a unit with drop-ins. */
-  findCodeLenses(document: TextDocument, unit: UnitFile, options?: { activation?: boolean }): CodeLens[];
+  findCodeLenses(document: TextDocument, unit: UnitFile, options?: { activation?: boolean; deploy?: boolean }): CodeLens[];
   /** The unit file a unit name in a value stands for (`files`: the workspace's unit files). */
   findDefinition(document: TextDocument, unit: UnitFile, position: Position, files: UnitFileSet): LocationLink[];
   /** Every place that names the unit under the cursor (or the file's own unit), implicit socket/timer/path pairs included. */

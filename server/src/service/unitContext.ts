@@ -83,3 +83,9 @@ export function unitPrefix(unitName: string): string {
 export function withSuffix(unitName: string, suffix: string): string {
   return unitName.slice(0, unitName.lastIndexOf('.')) + suffix;
 }
+
+/** Do two documents belong to units in the same folder (so that one may change the other's diagnostics)? */
+export function sameUnitFolder(uriA: string, uriB: string): boolean {
+  const a = unitContextFromUri(uriA).unitDir;
+  return a !== undefined && a === unitContextFromUri(uriB).unitDir;
+}

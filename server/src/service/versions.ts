@@ -26,3 +26,22 @@ export function supportedVersions(newest: number): number[] {
   for (let v = newest; v >= OLDEST_SUPPORTED_VERSION; v--) out.push(v);
   return out;
 }
+
+/** Where the target version came from: the setting, the systemd installed here, or the newest known. */
+export type VersionSource = 'setting' | 'local' | 'newest';
+
+/**
+ * A setting value ("auto", "252", 252) to the version to answer for: the number given, else the local
+ * systemd's (`local`: the platform's way to ask; absent on the web, where there is no systemctl), else the
+ * newest known; kept within the supported range (with a note when it had to move).
+ */
+export function resolveTargetVersionWith(
+  setting: unknown,
+  newest: number,
+  local: (() => number | undefined) | undefined,
+): TargetVersion & { source: VersionSource } {
+  const asNumber = typeof setting === 'number' ? setting : typeof setting === 'string' && setting.trim() !== '' ? Number(setting) : NaN;
+  if (Number.isInteger(asNumber) && asNumber > 0) return { ...clampTargetVersion(asNumber, newest), source: 'setting' };
+  const found = local?.();
+  return found === undefined ? { version: newest, source: 'newest' } : { ...clampTargetVersion(found, newest), source: 'local' };
+}

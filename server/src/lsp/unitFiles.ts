@@ -1,17 +1,24 @@
 /**
  * The workspace's unit files as navigation sees them (definition, references, rename): the one workspace
- * index the checks use (node/workspaceIndex.ts: the bounded walk, drop-ins, file events, open documents
- * over the disk), seen as a UnitFileSet. An open document is handed over as the editor's own TextDocument,
- * so positions and versions in edits are the editor's.
+ * index the checks use (node/workspaceIndex.ts on the desktop: the bounded walk, drop-ins, file events,
+ * open documents over the disk; browser/openDocumentsIndex.ts on the web: the open documents), seen as a
+ * UnitFileSet. An open document is handed over as the editor's own TextDocument, so positions and versions
+ * in edits are the editor's. No Node imports: the web worker server uses it too (the path → URI step is
+ * the platform's, `toUri`).
  */
-import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { GraphFiles, UnitSource } from '../service/languageService';
 import type { UnitFile } from '../service/parser';
 import { uriToPath } from '../service/unitContext';
-import { baseOf } from '../service/workspaceIndex';
-import { lookupDirs } from './unitSearchPath';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { baseOf, type IndexedFile, type UnitIndex } from '../service/workspaceIndex';
+
+/** What navigation needs of an index besides the look-ups: every file it holds, and one by its path. */
+export interface NavigableIndex extends UnitIndex {
+  allPaths(): string[];
+  fileByPath(path: string): IndexedFile | undefined;
+  /** The folders systemd searches for a unit named from `unitDir`; absent where there is no search path (the web). */
+  searchDirs?(unitDir: string): readonly string[] | undefined;
+}
 
 /** What the server keeps open: the documents the editor has open, and its parse cache. */
 export interface OpenUnitDocuments {
@@ -22,8 +29,10 @@ export interface OpenUnitDocuments {
 
 export class WorkspaceUnitFiles implements GraphFiles {
   constructor(
-    private readonly index: WorkspaceIndex,
+    private readonly index: NavigableIndex,
     private readonly open: OpenUnitDocuments,
+    /** A path to its file: URI (node: url.pathToFileURL). */
+    private readonly toUri: (path: string) => string,
   ) {}
 
   private openByPath(): Map<string, TextDocument> {
@@ -37,7 +46,7 @@ export class WorkspaceUnitFiles implements GraphFiles {
 
   uris(): readonly string[] {
     const open = this.openByPath();
-    return this.index.allPaths().map((path) => open.get(path)?.uri ?? pathToFileURL(path).href);
+    return this.index.allPaths().map((path) => open.get(path)?.uri ?? this.toUri(path));
   }
 
   get(uri: string): UnitSource | undefined {
@@ -58,11 +67,11 @@ export class WorkspaceUnitFiles implements GraphFiles {
    */
   locate(unitName: string, unitDir: string): string | undefined {
     const unit = this.index.unit(unitName, unitDir);
-    return unit && baseOf(unit.path) === unitName ? pathToFileURL(unit.path).href : undefined;
+    return unit && baseOf(unit.path) === unitName ? this.toUri(unit.path) : undefined;
   }
 
   /** The folders systemd searches for a unit named from `unitDir` (the dependency graph's missing units). */
   searchDirs(unitDir: string): readonly string[] | undefined {
-    return lookupDirs(unitDir);
+    return this.index.searchDirs?.(unitDir);
   }
 }
