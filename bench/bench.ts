@@ -32,6 +32,7 @@ import { createLanguageService } from '../server/src/service/languageService';
 import { measureActivation } from './activation';
 import { httpLoadMain } from './httpLoad';
 import { measureLspLatency } from './lspLatency';
+import { measureWorkspaceScale } from './workspaceScale';
 import { fmt, median } from './stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -229,11 +230,19 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
-    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c).
+    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c),
+    // `node dist/bench.js --only workspace [--sizes 1000,10000] [--runs 3] [--cpu-prof]` only (f).
+    const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+    const only = flag('--only');
+    if (only === 'workspace') {
+      await workspaceScale(dir, flag('--sizes'), flag('--runs'));
+      return;
+    }
     const onlyActivation = process.argv.includes('activation');
     const onlyLint = process.argv.includes('lint');
     if (!onlyActivation) run(dir);
     if (!onlyActivation && !onlyLint) await lspLatency(dir);
+    if (!onlyActivation && !onlyLint) await workspaceScale(dir);
     if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -393,6 +402,23 @@ async function lspLatency(dir: string): Promise<void> {
       { label: '30-line unit', path: join(pairDir, 'bench-small.socket'), text: smallSocket('bench-small'), warmup: 20, runs: 200 },
       { label: '10,000-line unit', path: join(pairDir, 'bench-huge.socket'), text: hugeSocket('bench-huge'), warmup: 5, runs: 30 },
     ],
+  });
+}
+
+/** (f) The language server on generated workspaces of 1,000 / 10,000 / 50,000 unit files (bench/workspaceScale.ts). */
+async function workspaceScale(dir: string, sizes?: string, runs?: string): Promise<void> {
+  if (!existsSync(CLI)) {
+    console.log(`\n(f) skipped: ${CLI} is missing (run \`npm run build\`)`);
+    return;
+  }
+  // --cpu-prof: the first server of each size writes a CPU profile into the current folder.
+  const profile = process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', process.cwd()] : [];
+  await measureWorkspaceScale({
+    cli: CLI,
+    dir,
+    sizes: sizes ? sizes.split(',').map(Number) : undefined,
+    runs: runs ? Number(runs) : undefined,
+    profile,
   });
 }
 

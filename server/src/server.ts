@@ -25,6 +25,7 @@ import { OLDEST_SUPPORTED_VERSION } from './service/versions';
 import { sameUnitFolder, WorkspaceIndex } from './node/workspaceIndex';
 import { WorkspaceUnitFiles } from './node/unitFiles';
 import { CODE_ACTION_KINDS } from './service/codeActions';
+import { documentsAffectedBy } from './service/fileEvents';
 import { createLanguageService, RenameError, SEMANTIC_TOKENS_LEGEND, type RenameCapabilities, type ServiceSettings } from './service/languageService';
 import { UNIT_FILE_RENAME_FILTERS } from './service/rename';
 import type { UnitFile } from './service/parser';
@@ -84,6 +85,23 @@ let definitionLinks = false;
 let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillRename: false };
 /** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
 const unitFiles = new WorkspaceUnitFiles(index, { all: () => documents.all(), unitOf });
+
+/**
+ * Navigation's index of names (references, definition, rename) is built in slices between messages once
+ * the first diagnostics are out, so the first request finds it ready; a request before that completes it.
+ */
+const NAVIGATION_WARM_DELAY_MS = 250;
+const NAVIGATION_WARM_SLICE_MS = 15;
+let warming = false;
+function warmNavigation(): void {
+  if (warming) return;
+  warming = true;
+  const slice = () => {
+    if (unitFiles.warm(service.catalog, NAVIGATION_WARM_SLICE_MS)) setImmediate(slice);
+    else warming = false;
+  };
+  setImmediate(slice);
+}
 
 /** Parse once per change of the text; every feature reuses the tree. */
 function unitOf(document: TextDocument): UnitFile {
@@ -183,8 +201,10 @@ connection.onInitialize((params) => {
   suggestCommand = typeof named === 'string' && named !== '' ? named : undefined;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
-  index.setFolders(workspaceFolders);
-  rescanWorkspaceUnits();
+  // The walk of the folders waits until initialize is answered (onInitialized; the index walks them
+  // first thing when asked before that): a large workspace costs the editor no wait for the server.
+  index.setFolders(workspaceFolders, { defer: true });
+
   const client = params.capabilities;
   definitionLinks = client.textDocument?.definition?.linkSupport === true;
   renameCapabilities = {
@@ -216,6 +236,9 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(async () => {
+  index.ensureWalked();
+  rescanWorkspaceUnits();
+  setTimeout(warmNavigation, NAVIGATION_WARM_DELAY_MS);
   await loadSettings();
   sendStatus();
   scheduleAll();
@@ -237,10 +260,13 @@ connection.onDidChangeWatchedFiles((params) => {
     (c): c is FileEvent => typeof (c as FileEvent | null)?.uri === 'string' && [1, 2, 3].includes((c as FileEvent).type),
   );
   if (!changes.length) return;
-  index.applyFileEvents(changes);
+  const touched = index.applyFileEvents(changes);
   rescanWorkspaceUnits();
-  // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
-  scheduleAll();
+  // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …):
+  // the open units beside it or naming it are checked again, not every open document.
+  const open = documents.all().map((document) => ({ uri: document.uri, document, unit: unitOf(document) }));
+  for (const { document } of documentsAffectedBy(open, touched, service.catalog)) scheduleValidation(document.uri, 0);
+  warmNavigation();
 });
 
 documents.onDidChangeContent((e) => {

@@ -6,7 +6,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { performance } from 'node:perf_hooks';
+import type { DirectiveCatalog } from '../service/catalog';
 import type { UnitFileSet, UnitSource } from '../service/languageService';
+import { NavigationIndex } from '../service/unitReferences';
 import type { UnitFile } from '../service/parser';
 import { uriToPath } from '../service/unitContext';
 import { baseOf } from '../service/workspaceIndex';
@@ -20,10 +23,59 @@ export interface OpenUnitDocuments {
 }
 
 export class WorkspaceUnitFiles implements UnitFileSet {
+  /** Names by file, kept current from the workspace index's changes (built on first use, or by warm()). */
+  private nav?: NavigationIndex;
+  /** Paths the navigation index has yet to take in (a rescan, file events, edits). */
+  private readonly pending = new Set<string>();
+
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly open: OpenUnitDocuments,
   ) {}
+
+  /** Takes the workspace index's changes into the pending paths; a rescan starts the index afresh. */
+  private collect(catalog: DirectiveCatalog): NavigationIndex {
+    const changes = this.index.takeChanges();
+    if (!this.nav || changes.all || this.nav.catalog !== catalog) {
+      this.nav = new NavigationIndex(catalog, true);
+      this.pending.clear();
+      for (const path of this.index.allPaths()) this.pending.add(path);
+    }
+    for (const path of changes.paths) this.pending.add(path);
+    return this.nav;
+  }
+
+  /** Brings one pending path into the navigation index (added, changed or gone). */
+  private sync(nav: NavigationIndex, path: string, open: Map<string, TextDocument>): void {
+    this.pending.delete(path);
+    const document = open.get(path);
+    const uri = document?.uri ?? pathToFileURL(path).href;
+    const text = this.index.hasPath(path) ? (document ? document.getText() : this.index.textByPath(path)) : undefined;
+    if (text === undefined) nav.delete(uri);
+    else nav.set(uri, text, document ? () => this.open.unitOf(document) : undefined);
+  }
+
+  navigation(catalog: DirectiveCatalog): NavigationIndex {
+    const nav = this.collect(catalog);
+    const open = this.openByPath();
+    for (const path of [...this.pending]) this.sync(nav, path, open);
+    return nav;
+  }
+
+  /**
+   * Takes in pending paths for about `budgetMs`, so that the index is built in the background between
+   * messages rather than by the first request; true while some are left.
+   */
+  warm(catalog: DirectiveCatalog, budgetMs: number): boolean {
+    const nav = this.collect(catalog);
+    const open = this.openByPath();
+    const until = performance.now() + budgetMs;
+    for (const path of this.pending) {
+      this.sync(nav, path, open);
+      if (performance.now() > until) break;
+    }
+    return this.pending.size > 0;
+  }
 
   private openByPath(): Map<string, TextDocument> {
     const byPath = new Map<string, TextDocument>();

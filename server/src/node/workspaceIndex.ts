@@ -79,6 +79,15 @@ export class WorkspaceIndex implements UnitIndex {
    */
   private memoUntil = 0;
 
+  /**
+   * Paths whose file (disk or open document) was added, changed or removed since takeChanges() last
+   * ran, for a consumer that keeps its own index of the files (navigation); `changedAll` after a rescan.
+   */
+  private changed = new Set<string>();
+  private changedAll = true;
+  /** While file events are applied: the index paths they touched (for re-checking only those they affect). */
+  private touched?: Set<string>;
+
   constructor(folders: readonly string[] = [], options: { snapshot?: boolean } = {}) {
     this.snapshot = options.snapshot === true;
     this.setFolders(folders);
@@ -97,6 +106,45 @@ export class WorkspaceIndex implements UnitIndex {
     return this.memo.get(key) as T;
   }
 
+  private note(path: string): void {
+    this.changed.add(path);
+    this.touched?.add(path);
+  }
+
+  private setDisk(path: string, text: string): void {
+    if (this.disk.text(path) !== text) this.note(path);
+    this.disk.set(path, text);
+  }
+
+  private deleteDisk(path: string): void {
+    if (this.disk.delete(path)) this.note(path);
+  }
+
+  private deleteDiskTree(path: string): void {
+    for (const p of this.disk.deleteTree(path)) this.note(p);
+  }
+
+  /** What changed since the last call: every path (after a rescan), or these paths. */
+  takeChanges(): { all: boolean; paths: string[] } {
+    this.ensureWalked();
+    const result = { all: this.changedAll, paths: [...this.changed] };
+    this.changedAll = false;
+    this.changed = new Set();
+    return result;
+  }
+
+  /** Is this path one of allPaths()? */
+  hasPath(path: string): boolean {
+    this.ensureWalked();
+    return this.disk.has(path) || (this.open.has(path) && classifyPath(path) !== undefined);
+  }
+
+  /** The text of a file of allPaths() without parsing it (fileByPath() parses and keeps the tree). */
+  textByPath(path: string): string | undefined {
+    this.ensureWalked();
+    return this.open.get(path) ?? this.disk.text(path) ?? this.fileAt(path)?.text;
+  }
+
   /** Something changed (a document, a file event, the folders): forget the kept look-ups. */
   private forget(): void {
     if (!this.snapshot) this.memo.clear();
@@ -106,15 +154,30 @@ export class WorkspaceIndex implements UnitIndex {
     return this.remember(`list:${dir}`, () => listDir(dir));
   }
 
-  setFolders(folders: readonly string[]): void {
+  /**
+   * `defer`: the walk waits for ensureWalked() (or the first question asked of the index), so the
+   * language server can answer initialize before it reads a large workspace.
+   */
+  setFolders(folders: readonly string[], options: { defer?: boolean } = {}): void {
     this.folders = folders.map((f) => resolve(f));
-    this.rescan();
+    if (options.defer) this.walkPending = true;
+    else this.rescan();
+  }
+
+  private walkPending = false;
+
+  /** Walks the folders now if setFolders() deferred it. */
+  ensureWalked(): void {
+    if (this.walkPending) this.rescan();
   }
 
   /** Walks the workspace folders again from scratch. */
   rescan(): void {
+    this.walkPending = false;
     this.forget();
     for (const p of this.disk.paths()) this.disk.delete(p);
+    this.changedAll = true;
+    this.changed.clear();
     this.walked.clear();
     const budget = { left: MAX_ENTRIES };
     for (const folder of this.folders) this.walk(folder, 0, budget);
@@ -135,7 +198,7 @@ export class WorkspaceIndex implements UnitIndex {
         if (!SKIPPED_FOLDERS.has(entry.name)) this.walk(path, depth + 1, budget);
       } else if (entry.isFile() && classifyPath(path)) {
         const text = readUnitFile(path);
-        if (text !== undefined) this.disk.set(path, text);
+        if (text !== undefined) this.setDisk(path, text);
       }
     }
     this.walked.add(dir);
@@ -152,7 +215,9 @@ export class WorkspaceIndex implements UnitIndex {
   openDocument(uri: string, text: string): void {
     this.forget();
     const path = uriToPath(uri);
-    if (path) this.open.set(path, text);
+    if (!path) return;
+    if (this.open.get(path) !== text) this.changed.add(path);
+    this.open.set(path, text);
   }
 
   /** The editor closed a document: the file on disk counts again. */
@@ -160,18 +225,35 @@ export class WorkspaceIndex implements UnitIndex {
     this.forget();
     const path = uriToPath(uri);
     if (!path || !this.open.delete(path)) return;
+    this.changed.add(path);
     this.refreshFile(path);
   }
 
-  /** Applies file events from the editor's watcher (files and folders created, changed, deleted). */
-  applyFileEvents(changes: readonly FileEvent[]): void {
+  /**
+   * Applies file events from the editor's watcher (files and folders created, changed, deleted); returns
+   * the paths they touched: the events' own and every unit file or drop-in of the index they added,
+   * changed or removed (a folder's files too).
+   */
+  applyFileEvents(changes: readonly FileEvent[]): Set<string> {
+    this.ensureWalked();
+    this.touched = new Set();
+    try {
+      this.applyEvents(changes);
+      return this.touched;
+    } finally {
+      this.touched = undefined;
+    }
+  }
+
+  private applyEvents(changes: readonly FileEvent[]): void {
     this.forget();
     for (const { uri, type } of changes) {
       const path = uriToPath(uri);
       if (!path) continue;
+      this.touched?.add(path);
       this.reads.delete(path);
       if (type === 3) {
-        this.disk.deleteTree(path);
+        this.deleteDiskTree(path);
         for (const w of [...this.walked]) if (w === path || w.startsWith(path + '/')) this.walked.delete(w);
         continue;
       }
@@ -179,7 +261,7 @@ export class WorkspaceIndex implements UnitIndex {
       try {
         isDir = statSync(path).isDirectory();
       } catch {
-        this.disk.deleteTree(path);
+        this.deleteDiskTree(path);
         continue;
       }
       if (isDir) {
@@ -196,8 +278,8 @@ export class WorkspaceIndex implements UnitIndex {
   private refreshFile(path: string): void {
     if (!this.walked.has(dirOf(path)) || !classifyPath(path)) return;
     const text = readUnitFile(path);
-    if (text === undefined) this.disk.delete(path);
-    else this.disk.set(path, text);
+    if (text === undefined) this.deleteDisk(path);
+    else this.setDisk(path, text);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -214,7 +296,7 @@ export class WorkspaceIndex implements UnitIndex {
       // written (a service created a moment before its socket is checked), so the disk has the last word.
       const fresh = this.readCached(path);
       if (fresh === undefined) return undefined;
-      this.disk.set(path, fresh);
+      this.setDisk(path, fresh);
       return this.disk.file(path);
     }
     const text = this.readCached(path);
@@ -254,9 +336,23 @@ export class WorkspaceIndex implements UnitIndex {
     return this.remember(`install:${d}`, () => installDirs(d));
   }
 
+  /**
+   * Whether `dir` may hold the file `fileName`: an open document or a walked folder say so themselves;
+   * any other folder (the search path) is listed once per memo instead of asked with a stat per name,
+   * which a references request over a hundred folders did a thousand times.
+   */
+  private mayHold(dir: string, fileName: string): boolean {
+    if (this.walked.has(dir) || this.open.has(joinPath(dir, fileName))) return true;
+    return this.remember(`names:${dir}`, () => new Set(this.list(dir))).has(fileName);
+  }
+
+  /** fileAt() for a look-up along folders: files a folder's listing does not have are not read. */
+  private fileIn = (path: string): IndexedFile | undefined => (this.mayHold(dirOf(path), baseOf(path)) ? this.fileAt(path) : undefined);
+
   /** A unit file name linked to /dev/null (masked): systemd knows the unit but will not load it. */
   private masked(name: string, dirs: readonly string[]): boolean {
     return fragmentNames(name).some((n) => dirs.some((d) => {
+      if (!this.mayHold(resolve(d), n)) return false;
       try {
         return realpathSync(joinPath(d, n)) === '/dev/null';
       } catch {
@@ -266,8 +362,9 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   unit(name: string, dir: string): IndexedUnit | undefined | null {
+    this.ensureWalked();
     const dirs = this.lookupFor(dir);
-    const found = findFragment(name, dirs ?? [resolve(dir)], (p) => this.fileAt(p));
+    const found = findFragment(name, dirs ?? [resolve(dir)], this.fileIn);
     if (found) return { ...found.file, name, dir: found.dir };
     // A masked unit exists for systemd, it just refuses it: not "missing", so no telling here.
     if (!dirs || this.masked(name, dirs)) return null;
@@ -275,6 +372,7 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   dropIns(name: string, dir: string): IndexedFile[] {
+    this.ensureWalked();
     const byFolder: Array<{ files: Array<{ name: string; file: IndexedFile }> }> = [];
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
       for (const folderName of dropInFolderNames(name)) {
@@ -295,6 +393,7 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
+    this.ensureWalked();
     return this.remember(`units:${dir}:${type ?? ''}`, () => this.listUnitsIn(dir, type));
   }
 
@@ -314,6 +413,7 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   named(name: string): IndexedUnit[] {
+    this.ensureWalked();
     const paths = new Set(this.disk.named(name).map((u) => u.path));
     for (const p of this.open.keys()) if (baseOf(p) === name) paths.add(p);
     return [...paths].flatMap((p) => {
@@ -323,14 +423,16 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   exists(name: string): boolean {
+    this.ensureWalked();
     if (fragmentNames(name).some((n) => this.named(n).length)) return true;
     return this.remember(`exists:${name}`, () => {
       const dirs = [...new Set([...unitSearchPath('system'), ...unitSearchPath('user')])];
-      return findFragment(name, dirs, (p) => this.fileAt(p)) !== undefined || this.masked(name, dirs);
+      return findFragment(name, dirs, this.fileIn) !== undefined || this.masked(name, dirs);
     });
   }
 
   visibleUnitNames(dir: string): string[] | undefined {
+    this.ensureWalked();
     const dirs = this.lookupFor(dir);
     if (!dirs) return undefined;
     return this.remember(`visible:${resolve(dir)}`, () => {
@@ -342,6 +444,7 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */
   allPaths(): string[] {
+    this.ensureWalked();
     const paths = new Set(this.disk.paths());
     for (const p of this.open.keys()) if (classifyPath(p)) paths.add(p);
     return [...paths].sort();
@@ -349,11 +452,13 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** A unit file or drop-in by path, from the open document, the walk or the disk; undefined when unreadable. */
   fileByPath(path: string): IndexedFile | undefined {
+    this.ensureWalked();
     return this.fileAt(path);
   }
 
   /** Unit file names of the workspace and the open documents (completion of Service=, Requires= …). */
   unitNames(): string[] {
+    this.ensureWalked();
     const names = new Set(this.disk.unitNames());
     for (const p of this.open.keys()) if (classifyPath(p)?.kind === 'unit') names.add(baseOf(p));
     return [...names].sort();
