@@ -205,11 +205,13 @@ async function measureSize(cli: string, dir: string, units: number, emptyInit: n
         `first diagnostics ${fmt(firstMs)} ms after it (target ≤ 300 ms: ${met(firstMs <= 300)}) — medians of ${runs}`,
     );
     // Wants=common-N.service is line 3 of every service: a name with ~units/100 references.
+    const rssBefore = residentMb(server.child.pid!);
     const at = { textDocument: { uri }, position: { line: 2, character: 8 } };
     const refs = await timeRequest(server, 'textDocument/references', { ...at, context: { includeDeclaration: true } }, 3, 20);
     const def = await timeRequest(server, 'textDocument/definition', at, 3, 20);
     const prep = await timeRequest(server, 'textDocument/prepareRename', at, 3, 20);
     const count = Array.isArray(refs.result) ? refs.result.length : 0;
+    const rssAfter = residentMb(server.child.pid!);
     const slowest = Math.max(refs.median, def.median, prep.median);
     console.log(
       `    references ${fmt(refs.median)} ms (${count} locations; first request ${fmt(refs.first)} ms), definition ${fmt(def.median)} ms, ` +
@@ -248,7 +250,10 @@ async function measureSize(cli: string, dir: string, units: number, emptyInit: n
     console.log(`    after creating a file that names it: ${after.length} locations (${after.length === count + 1 ? 'one more, as expected' : 'WRONG'})`);
 
     const rss = residentMb(server.child.pid!);
-    console.log(`    server resident memory ${rss.toFixed(0)} MB${units === 10_000 ? ` (target < 120 MB: ${met(rss < 120)})` : ''}`);
+    console.log(
+      `    server resident memory ${rss.toFixed(0)} MB${units === 10_000 ? ` (target < 120 MB: ${met(rss < 120)})` : ''}; ` +
+        `${rssBefore.toFixed(0)} MB at the first diagnostics, ${rssAfter.toFixed(0)} MB after the references requests`,
+    );
     await server.stop();
   }
 }

@@ -17,7 +17,7 @@ import { Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DirectiveCatalog } from './catalog';
 import { unitListInfo, type UnitListInfo } from './completionUnits';
-import { firstLineSpan, parseUnit, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
+import { firstLineSpan, valueRangeToSpan, type Entry, type Section, type Span, type UnitFile } from './parser';
 import { unitContextFromUri, unitPrefix, uriToPath, withSuffix } from './unitContext';
 import { parseBoolean } from './values';
 import { unitNameForm, unitTypeOf } from './values/unitName';
@@ -182,6 +182,36 @@ export function occurrencesIn(source: UnitSource, catalog: DirectiveCatalog): Un
   return found;
 }
 
+/**
+ * Every string of a file's text that occurrencesIn() could take for a unit name, and their templates:
+ * more than it finds (comments, keys that take no unit names), never less, and without parsing the file.
+ * A written name is a run of non-blanks in a value (one layer of quotes dropped), so it is a blank-free
+ * piece of the text after an "=", or before a continuation's backslash.
+ */
+export function namesMentionedIn(text: string): string[] {
+  const names = new Set<string>();
+  const consider = (word: string) => {
+    const first = word[0];
+    if ((first === '"' || first === "'") && word.length >= 2 && word[word.length - 1] === first) word = word.slice(1, -1);
+    const shape = word && shapeOf(word);
+    if (!shape) return;
+    names.add(word);
+    if (shape.template !== undefined) names.add(shape.template);
+  };
+  for (const [token] of text.matchAll(/\S+/g)) {
+    if (!token.includes('.')) continue; // every unit name has its type suffix
+    for (let from = 0; ; ) {
+      const piece = token.slice(from);
+      consider(piece);
+      if (piece.endsWith('\\')) consider(piece.slice(0, -1));
+      const eq = token.indexOf('=', from);
+      if (eq < 0) break;
+      from = eq + 1;
+    }
+  }
+  return [...names];
+}
+
 /** The unit names a file writes, and the templates of the instances among them (each once). */
 export function namesWrittenIn(uri: string, unit: UnitFile, catalog: DirectiveCatalog): string[] {
   const names = new Set<string>();
@@ -279,15 +309,15 @@ export class NavigationIndex {
     return this.files.size;
   }
 
-  /** Adds a file or takes its new text; `unit` gives its tree when the caller has one (else it is parsed and dropped). */
+  /** Adds a file or takes its new text; `unit` gives its tree when the caller has one (a file without one is not parsed). */
   set(uri: string, text: string, unit?: () => UnitFile): void {
     const key = uriKey(uri);
     const old = this.files.get(key);
     if (old && old.uri === uri && old.text === text) return;
     if (old) this.unlink(key, old);
     const context = unitContextFromUri(uri);
-    const tree = unit ? unit() : parseUnit(text);
-    const names = namesWrittenIn(uri, tree, this.catalog);
+    // Exact names from a tree the caller has; else every name the text may write (requests check each hit).
+    const names = unit ? namesWrittenIn(uri, unit(), this.catalog) : namesMentionedIn(text);
     const partners: string[] = [];
     const name = context.unitName;
     if (name && !context.isDropIn && context.unitType && TRIGGER_SECTIONS[context.unitType]) {
