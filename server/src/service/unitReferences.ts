@@ -238,13 +238,8 @@ interface FileFacts {
   text: string;
   /** The order files are listed in (the order of the set's uris(), or of their paths). */
   rank: number | string;
-  unitName?: string;
-  unitDir?: string;
-  isDropIn: boolean;
   /** Unit names written in the file's values, and the templates of the instances among them. */
   names: string[];
-  /** For a socket, timer or path: the services it may start without naming them. */
-  partners: string[];
 }
 
 function addTo(map: Map<string, Set<string>>, name: string, key: string): void {
@@ -315,26 +310,29 @@ export class NavigationIndex {
     const old = this.files.get(key);
     if (old && old.uri === uri && old.text === text) return;
     if (old) this.unlink(key, old);
-    const context = unitContextFromUri(uri);
     // Exact names from a tree the caller has; else every name the text may write (requests check each hit).
     const names = unit ? namesWrittenIn(uri, unit(), this.catalog) : namesMentionedIn(text);
-    const partners: string[] = [];
-    const name = context.unitName;
-    if (name && !context.isDropIn && context.unitType && TRIGGER_SECTIONS[context.unitType]) {
-      partners.push(withSuffix(name, '.service'));
-      if (context.unitType === 'socket') partners.push(`${unitPrefix(name)}@.service`);
-    }
-    const facts: FileFacts = {
-      uri, text, rank: this.byPath ? key : (old?.rank ?? this.added++),
-      unitName: name, unitDir: context.unitDir, isDropIn: context.isDropIn, names, partners,
-    };
+    const facts: FileFacts = { uri, text, rank: this.byPath ? key : (old?.rank ?? this.added++), names };
     this.files.set(key, facts);
-    if (facts.unitName && facts.unitDir !== undefined) {
-      if (facts.isDropIn) addTo(this.dropIns, `${facts.unitDir}\0${facts.unitName}`, key);
-      else addTo(this.units, facts.unitName, key);
+    for (const [map, name] of this.places(facts)) addTo(map, name, key);
+  }
+
+  /**
+   * The lists a file is in: its unit name (or, for a drop-in, its unit's folder and name), the names it
+   * writes, and for a socket, timer or path the services it may start by its name.
+   */
+  private places(facts: FileFacts): Array<[Map<string, Set<string>>, string]> {
+    const context = unitContextFromUri(facts.uri);
+    const places: Array<[Map<string, Set<string>>, string]> = facts.names.map((n) => [this.writers, n]);
+    const name = context.unitName;
+    if (!name || context.unitDir === undefined) return places;
+    if (context.isDropIn) return [...places, [this.dropIns, `${context.unitDir}\0${name}`]];
+    places.push([this.units, name]);
+    if (context.unitType && TRIGGER_SECTIONS[context.unitType]) {
+      places.push([this.triggers, withSuffix(name, '.service')]);
+      if (context.unitType === 'socket') places.push([this.triggers, `${unitPrefix(name)}@.service`]);
     }
-    for (const n of facts.names) addTo(this.writers, n, key);
-    for (const p of facts.partners) addTo(this.triggers, p, key);
+    return places;
   }
 
   delete(uri: string): void {
@@ -345,12 +343,7 @@ export class NavigationIndex {
 
   private unlink(key: string, facts: FileFacts): void {
     this.files.delete(key);
-    if (facts.unitName && facts.unitDir !== undefined) {
-      if (facts.isDropIn) removeFrom(this.dropIns, `${facts.unitDir}\0${facts.unitName}`, key);
-      else removeFrom(this.units, facts.unitName, key);
-    }
-    for (const n of facts.names) removeFrom(this.writers, n, key);
-    for (const p of facts.partners) removeFrom(this.triggers, p, key);
+    for (const [map, name] of this.places(facts)) removeFrom(map, name, key);
   }
 
   private listed(keys: Iterable<string>): FileFacts[] {
