@@ -13,7 +13,11 @@
  *      first-connection latency on a cold socket, `sockact activate` vs systemd's
  *      `systemd-socket-activate`, and steady-state requests/s of the same program under `sockact activate`
  *      vs the program binding the port itself (load from bench/httpLoad.ts in a child process, which is
- *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`).
+ *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`);
+ *  (f) the language server in generated workspaces of 1,000 / 10,000 / 50,000 unit files
+ *      (bench/workspaceScale.ts): initialize against an empty server's, the first diagnostics, references,
+ *      definition and prepareRename, how many open documents a file event re-checks, resident memory.
+ *      `node dist/bench.js --only workspace [--sizes 1000,10000] [--runs 3] [--cpu-prof]` runs it alone.
  *
  * Every input is generated deterministically (no randomness) into a temporary directory that is
  * removed at the end. Exit status is 0 unless something crashes; missing systemd-analyze,

@@ -259,6 +259,11 @@ async function measureSize(cli: string, dir: string, units: number, emptyInit: n
     // V8 gives memory back (its young generation) only after a while without allocation.
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const idle = residentMb(server.child.pid!);
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      // With BENCH_SERVER_NODE_ARGS=--heapsnapshot-signal=SIGUSR2: the server writes a heap snapshot.
+      server.child.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 8000));
+    }
     console.log(
       `    server resident memory ${rss.toFixed(1)} MB${units === 10_000 ? ` (target < 120 MB: ${met(rss < 120)})` : ''}; ` +
         `${rssBefore.toFixed(0)} MB at the first diagnostics, ${rssAfter.toFixed(0)} MB after the references requests, ${idle.toFixed(0)} MB after 10 s idle`,
