@@ -122,6 +122,8 @@ export class WorkspaceIndex implements UnitIndex {
 
   private deleteDiskTree(path: string): void {
     for (const p of this.disk.deleteTree(path)) this.note(p);
+    const below = path.endsWith('/') ? path : path + '/';
+    for (const p of this.unreadPaths()) if (p === path || p.startsWith(below)) if (this.dropUnread(p)) this.note(p);
   }
 
   /** What changed since the last call: every path (after a rescan), or these paths. */
@@ -136,7 +138,7 @@ export class WorkspaceIndex implements UnitIndex {
   /** Is this path one of allPaths()? */
   hasPath(path: string): boolean {
     this.ensureWalked();
-    return this.disk.has(path) || (this.open.has(path) && classifyPath(path) !== undefined);
+    return this.disk.has(path) || this.unread.get(dirOf(path))?.has(path) === true || (this.open.has(path) && classifyPath(path) !== undefined);
   }
 
   /** The text of a file of allPaths() without parsing it (fileByPath() parses and keeps the tree). */
@@ -166,6 +168,55 @@ export class WorkspaceIndex implements UnitIndex {
 
   private walkPending = false;
 
+  /**
+   * Unit files and drop-ins the walk listed but did not read yet, by folder and by file name: a walk
+   * only lists, so a large workspace is known by name at once and read as it is asked for (a folder's
+   * files when its units are listed, a name's files when that name is looked up; navigation reads the
+   * rest in the background).
+   */
+  private readonly unread = new Map<string, Set<string>>();
+  private readonly unreadByName = new Map<string, Set<string>>();
+
+  private addUnread(path: string): void {
+    for (const [map, key] of [[this.unread, dirOf(path)], [this.unreadByName, baseOf(path)]] as const) {
+      const set = map.get(key);
+      if (set) set.add(path);
+      else map.set(key, new Set([path]));
+    }
+    this.note(path);
+  }
+
+  /** Forgets that a path waits to be read; true when it did. */
+  private dropUnread(path: string): boolean {
+    const inDir = this.unread.get(dirOf(path));
+    if (!inDir?.delete(path)) return false;
+    if (inDir.size === 0) this.unread.delete(dirOf(path));
+    const named = this.unreadByName.get(baseOf(path));
+    named?.delete(path);
+    if (named?.size === 0) this.unreadByName.delete(baseOf(path));
+    return true;
+  }
+
+  /** Reads a listed file now, if it waits to be read. */
+  private readListed(path: string): void {
+    if (!this.dropUnread(path)) return;
+    const text = readUnitFile(path);
+    if (text !== undefined) this.setDisk(path, text);
+    else this.note(path); // listed, but unreadable: it leaves allPaths()
+  }
+
+  private readFolder(dir: string): void {
+    for (const path of [...(this.unread.get(dir) ?? [])]) this.readListed(path);
+  }
+
+  private readNamed(name: string): void {
+    for (const path of [...(this.unreadByName.get(name) ?? [])]) this.readListed(path);
+  }
+
+  private unreadPaths(): string[] {
+    return [...this.unread.values()].flatMap((set) => [...set]);
+  }
+
   /** Walks the folders now if setFolders() deferred it. */
   ensureWalked(): void {
     if (this.walkPending) this.rescan();
@@ -178,6 +229,8 @@ export class WorkspaceIndex implements UnitIndex {
     for (const p of this.disk.paths()) this.disk.delete(p);
     this.changedAll = true;
     this.changed.clear();
+    this.unread.clear();
+    this.unreadByName.clear();
     this.walked.clear();
     const budget = { left: MAX_ENTRIES };
     for (const folder of this.folders) this.walk(folder, 0, budget);
@@ -197,8 +250,9 @@ export class WorkspaceIndex implements UnitIndex {
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) this.walk(path, depth + 1, budget);
       } else if (entry.isFile() && classifyPath(path)) {
-        const text = readUnitFile(path);
-        if (text !== undefined) this.setDisk(path, text);
+        // Known already (a folder walked again after an event): read again now, as a change would be.
+        if (this.disk.has(path)) this.refreshKnown(path);
+        else if (!this.unread.get(dir)?.has(path)) this.addUnread(path);
       }
     }
     this.walked.add(dir);
@@ -277,6 +331,11 @@ export class WorkspaceIndex implements UnitIndex {
 
   private refreshFile(path: string): void {
     if (!this.walked.has(dirOf(path)) || !classifyPath(path)) return;
+    this.refreshKnown(path);
+  }
+
+  private refreshKnown(path: string): void {
+    this.dropUnread(path);
     const text = readUnitFile(path);
     if (text === undefined) this.deleteDisk(path);
     else this.setDisk(path, text);
@@ -289,6 +348,7 @@ export class WorkspaceIndex implements UnitIndex {
   private fileAt(path: string): IndexedFile | undefined {
     const open = this.open.get(path);
     if (open !== undefined) return { path, text: open, unit: this.trees.tree(path, open) };
+    this.readListed(path);
     if (this.walked.has(dirOf(path))) {
       const known = this.disk.file(path);
       if (known) return known;
@@ -378,6 +438,7 @@ export class WorkspaceIndex implements UnitIndex {
       for (const folderName of dropInFolderNames(name)) {
         const folder = joinPath(d, folderName);
         const owner = folderName.slice(0, -2);
+        if (this.walked.has(folder)) for (const f of dropInFolderNames(owner)) this.readFolder(joinPath(d, f));
         const names = new Set(this.walked.has(folder) ? this.disk.dropIns(owner, d).map((f) => baseOf(f.path)) : this.list(folder));
         for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
         const files: Array<{ name: string; file: IndexedFile }> = [];
@@ -400,6 +461,7 @@ export class WorkspaceIndex implements UnitIndex {
   private listUnitsIn(dir: string, type?: string): IndexedUnit[] {
     const byName = new Map<string, IndexedUnit>();
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
+      if (this.walked.has(d)) this.readFolder(d);
       const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : this.list(d));
       for (const p of this.open.keys()) if (dirOf(p) === d) names.add(baseOf(p));
       for (const n of names) {
@@ -414,6 +476,7 @@ export class WorkspaceIndex implements UnitIndex {
 
   named(name: string): IndexedUnit[] {
     this.ensureWalked();
+    this.readNamed(name);
     const paths = new Set(this.disk.named(name).map((u) => u.path));
     for (const p of this.open.keys()) if (baseOf(p) === name) paths.add(p);
     return [...paths].flatMap((p) => {
@@ -445,7 +508,7 @@ export class WorkspaceIndex implements UnitIndex {
   /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */
   allPaths(): string[] {
     this.ensureWalked();
-    const paths = new Set(this.disk.paths());
+    const paths = new Set([...this.disk.paths(), ...this.unreadPaths()]);
     for (const p of this.open.keys()) if (classifyPath(p)) paths.add(p);
     return [...paths].sort();
   }
@@ -460,6 +523,9 @@ export class WorkspaceIndex implements UnitIndex {
   unitNames(): string[] {
     this.ensureWalked();
     const names = new Set(this.disk.unitNames());
+    for (const [name, paths] of this.unreadByName) {
+      if ([...paths].some((p) => classifyPath(p)?.kind === 'unit')) names.add(name);
+    }
     for (const p of this.open.keys()) if (classifyPath(p)?.kind === 'unit') names.add(baseOf(p));
     return [...names].sort();
   }
