@@ -144,7 +144,10 @@ export class WorkspaceIndex implements UnitIndex {
   /** The text of a file of allPaths() without parsing it (fileByPath() parses and keeps the tree). */
   textByPath(path: string): string | undefined {
     this.ensureWalked();
-    return this.open.get(path) ?? this.disk.text(path) ?? this.fileAt(path)?.text;
+    const open = this.open.get(path);
+    if (open !== undefined) return open;
+    this.readListed(path);
+    return this.disk.text(path) ?? this.fileAt(path)?.text;
   }
 
   /** Something changed (a document, a file event, the folders): forget the kept look-ups. */
@@ -523,9 +526,8 @@ export class WorkspaceIndex implements UnitIndex {
   unitNames(): string[] {
     this.ensureWalked();
     const names = new Set(this.disk.unitNames());
-    for (const [name, paths] of this.unreadByName) {
-      if ([...paths].some((p) => classifyPath(p)?.kind === 'unit')) names.add(name);
-    }
+    // A file named like a unit is a unit file wherever it is (a drop-in's name ends in .conf).
+    for (const name of this.unreadByName.keys()) if (unitTypeOfName(name)) names.add(name);
     for (const p of this.open.keys()) if (classifyPath(p)?.kind === 'unit') names.add(baseOf(p));
     return [...names].sort();
   }
