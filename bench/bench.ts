@@ -13,7 +13,11 @@
  *      first-connection latency on a cold socket, `sockact activate` vs systemd's
  *      `systemd-socket-activate`, and steady-state requests/s of the same program under `sockact activate`
  *      vs the program binding the port itself (load from bench/httpLoad.ts in a child process, which is
- *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`).
+ *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`);
+ *  (g) the language server in generated workspaces of 1,000 / 10,000 / 50,000 unit files
+ *      (bench/workspaceScale.ts): initialize against an empty server's, the first diagnostics, references,
+ *      definition and prepareRename, how many open documents a file event re-checks, resident memory.
+ *      `node dist/bench.js --only workspace [--sizes 1000,10000] [--runs 3] [--cpu-prof]` runs it alone.
  *
  * Every input is generated deterministically (no randomness) into a temporary directory that is
  * removed at the end. Exit status is 0 unless something crashes; missing systemd-analyze,
@@ -33,6 +37,7 @@ import { measureActivation } from './activation';
 import { httpLoadMain } from './httpLoad';
 import { measureLspLatency } from './lspLatency';
 import { measureStartup } from './startup';
+import { measureWorkspaceScale } from './workspaceScale';
 import { fmt, median } from './stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -250,7 +255,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
-    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c).
+    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c),
+    // `node dist/bench.js --only workspace [--sizes 1000,10000] [--runs 3] [--cpu-prof]` only (g).
+    const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+    const only = flag('--only');
+    if (only === 'workspace') {
+      await workspaceScale(dir, flag('--sizes'), flag('--runs'));
+      return;
+    }
     const onlyActivation = process.argv.includes('activation');
     const onlyLint = process.argv.includes('lint');
     const onlyStartup = process.argv.includes('startup');
@@ -261,6 +273,7 @@ async function main(): Promise<void> {
     if (!onlyActivation) run(dir);
     if (!onlyActivation) await measureStartup({ cli: CLI, verifyAvailable: haveSystemdAnalyze(), manyDir: join(dir, 'many'), manyFiles: manyFileNames() });
     if (!onlyActivation && !onlyLint) await lspLatency(dir);
+    if (!onlyActivation && !onlyLint) await workspaceScale(dir);
     if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -412,6 +425,23 @@ async function lspLatency(dir: string): Promise<void> {
       { label: '30-line unit', path: join(pairDir, 'bench-small.socket'), text: smallSocket('bench-small'), warmup: 20, runs: 200 },
       { label: '10,000-line unit', path: join(pairDir, 'bench-huge.socket'), text: hugeSocket('bench-huge'), warmup: 5, runs: 30 },
     ],
+  });
+}
+
+/** (g) The language server on generated workspaces of 1,000 / 10,000 / 50,000 unit files (bench/workspaceScale.ts). */
+async function workspaceScale(dir: string, sizes?: string, runs?: string): Promise<void> {
+  if (!existsSync(CLI)) {
+    console.log(`\n(g) skipped: ${CLI} is missing (run \`npm run build\`)`);
+    return;
+  }
+  // --cpu-prof: the first server of each size writes a CPU profile into the current folder.
+  const profile = process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', process.cwd()] : [];
+  await measureWorkspaceScale({
+    cli: CLI,
+    dir,
+    sizes: sizes ? sizes.split(',').map(Number) : undefined,
+    runs: runs ? Number(runs) : undefined,
+    profile,
   });
 }
 

@@ -179,12 +179,14 @@ function hostSetup(host) {
 async function waitForVerdict(file, server) {
   const deadline = Date.now() + SUITE_TIMEOUT_MS;
   let shown = 0;
+  let last = '';
   const showProgress = () => {
     if (!existsSync(`${file}.progress`)) return;
     const lines = readFileSync(`${file}.progress`, 'utf8').split('\n').filter(Boolean);
     for (const line of lines.slice(shown)) {
       const r = JSON.parse(line);
       if (verbose) console.log(`    … ${r.state} ${r.title}`);
+      last = r.title;
     }
     shown = lines.length;
   };
@@ -200,7 +202,7 @@ async function waitForVerdict(file, server) {
   const started = existsSync(`${file}.started`);
   throw new Error(
     started
-      ? `the suite started but gave no verdict within ${SUITE_TIMEOUT_MS / 1000} s (finished: ${shown} tests)`
+      ? `the suite started but gave no verdict within ${SUITE_TIMEOUT_MS / 1000} s (finished: ${shown} tests; the last one to finish: ${last || 'none'})`
       : `the test-runner extension never started within ${SUITE_TIMEOUT_MS / 1000} s (is the extension host up? see code-server output:\n${server.output().slice(-3000)})`,
   );
 }

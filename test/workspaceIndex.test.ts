@@ -96,3 +96,34 @@ test('a unit written to a walked folder is found before any file event arrives (
   assert.equal(index.unit('ui.service', dir)?.path, join(dir, 'ui.service'));
   assert.equal(resolverFromIndex(index).unitExists('ui.service', dir), true);
 });
+
+test('a walk lists files and reads them as they are asked for; changes are reported once, to whoever takes them', () => {
+  const ws = join(base, 'lazy');
+  tree(ws, {
+    'a/web.socket': '[Socket]\nListenStream=80\n',
+    'a/web.service': '[Service]\nExecStart=/bin/web\n',
+    'a/web.service.d/10-env.conf': '[Service]\nEnvironment=A=1\n',
+    'b/db.service': '[Service]\nExecStart=/bin/db\n',
+  });
+  const index = new WorkspaceIndex([], {});
+  index.setFolders([ws], { defer: true });
+  // Deferred: the first question walks the folders.
+  assert.deepEqual(index.unitNames(), ['db.service', 'web.service', 'web.socket']);
+  assert.equal(index.takeChanges().all, true, 'a fresh walk: everything changed');
+  // Written after the walk listed it and before anything read it: the read sees the disk as it is now.
+  writeFileSync(join(ws, 'a/web.service'), '[Service]\nExecStart=/bin/web --new\n');
+  assert.equal(index.unit('web.service', join(ws, 'a'))?.text, '[Service]\nExecStart=/bin/web --new\n');
+  assert.deepEqual(index.dropIns('web.service', join(ws, 'a')).map((f) => f.text), ['[Service]\nEnvironment=A=1\n']);
+  assert.deepEqual(index.named('db.service').map((u) => u.dir), [join(ws, 'b')]);
+  // Deleted before it was read: it leaves every list.
+  rmSync(join(ws, 'a/web.socket'));
+  index.applyFileEvents([{ uri: uri(join(ws, 'a/web.socket')), type: 3 }]);
+  assert.deepEqual(index.allPaths(), [join(ws, 'a/web.service'), join(ws, 'a/web.service.d/10-env.conf'), join(ws, 'b/db.service')]);
+  assert.ok(index.takeChanges().paths.includes(join(ws, 'a/web.socket')));
+  assert.deepEqual(index.takeChanges(), { all: false, paths: [] }, 'taken once');
+  // A new folder: listed, reported, read when asked.
+  tree(ws, { 'c/cache.service': '[Service]\nExecStart=/bin/cache\n' });
+  const touched = index.applyFileEvents([{ uri: uri(join(ws, 'c')), type: 1 }]);
+  assert.ok(touched.has(join(ws, 'c/cache.service')), 'the file of a new folder is among the touched paths');
+  assert.equal(index.textByPath(join(ws, 'c/cache.service')), '[Service]\nExecStart=/bin/cache\n');
+});

@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { loadBundle } from './node/codeCache';
+import { writeErr, writeOut } from './cli/output';
 import { reportFailure, USAGE, UsageError } from './cli/usage';
 import { activationUnsupported } from './node/platform';
 
@@ -35,7 +36,7 @@ function main(argv: string[]): number | undefined {
       // Before the arguments are read: on macOS or Windows no argument could make it run.
       const unsupported = activationUnsupported(process.platform);
       if (unsupported) {
-        process.stderr.write(`sockact activate: ${unsupported}\n`);
+        writeErr(`sockact activate: ${unsupported}\n`);
         return 2;
       }
       engine(true).activate(rest);
@@ -50,7 +51,7 @@ function main(argv: string[]): number | undefined {
     case '-h':
     case '--help':
     case undefined:
-      process.stdout.write(USAGE + '\n');
+      writeOut(USAGE + '\n');
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command '${command}'`);

@@ -472,6 +472,15 @@ export async function walkthroughCheck(page, { record, root, resultsDir }) {
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 2000 });
     }, 'the command palette');
+    // A clean workbench for the screenshot: no editors beside it.
+    await input.fill('>View: Close All Editors');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editors' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    await eventually(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+    }, 'the command palette again');
     await input.fill('>Welcome: Open Walkthrough');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await page.keyboard.press('Enter');

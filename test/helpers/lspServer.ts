@@ -26,6 +26,8 @@ export interface LspSession {
   logs: Array<{ type: number; message: string }>;
   /** What the server answered to initialize. */
   capabilities: Record<string, unknown>;
+  /** Every publication of diagnostics so far, in the order they came. */
+  published: readonly Publication[];
   /** Every `sockact/status` notification so far. */
   statuses: unknown[];
   /** Resolves with the first publication for `uri` (from now on, or the latest one so far) that `ok` accepts. */
@@ -111,6 +113,7 @@ export async function startLspServer(settings: Record<string, unknown>, options:
     stderr: () => stderr,
     logs,
     capabilities: init.capabilities,
+    published,
     statuses,
     diagnostics: (uri, ok, what) =>
       waitFor(

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { diagnosticsWith, extension, hoverText, open, ours, positionOf, waitFor } from './helpers';
+import { diagnosticsWith, extension, hoverText, open, ours, positionOf, waitFor, revertAll } from './helpers';
 
 interface ContributedCommand {
   command: string;
@@ -57,9 +57,10 @@ describe('commands', () => {
     // Starting a unit's program is covered in socketActivation.test.ts; here it would start whatever unit is open.
     // Deploy, Undeploy and Verify ask for a target (a QuickPick no one answers here), Start/Stop want a
     // socket of the view: deploy.test.ts covers them. The target-version picker waits for a choice too:
-    // targetVersion.test.ts answers it.
+    // targetVersion.test.ts answers it. New Socket-Activated Service asks for a name: newUnit.test.ts gives it one.
     const startsPrograms = new Set([
       'sockact.pickSystemdVersion',
+      'sockact.newSocketUnit',
       'sockact.activate',
       'sockact.restartActivation',
       'sockact.deploy',
@@ -73,6 +74,9 @@ describe('commands', () => {
       await vscode.commands.executeCommand(command);
     }
     await vscode.commands.executeCommand('workbench.action.closePanel');
+    // The graph panel and the merged view it opened beside: later suites start from one editor group.
+    await vscode.commands.executeCommand('sockact.dependencyGraphClose');
+    await revertAll();
   });
 
   it('after sockact.restartServer the server is back: diagnostics arrive and requests are answered', async () => {

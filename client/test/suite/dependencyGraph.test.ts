@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixture, open, waitFor } from './helpers';
+import { fixture, open, waitFor, revertAll } from './helpers';
 
 interface Node {
   id: string;
@@ -49,8 +49,15 @@ function drawn(name: string, ok: (s: State) => boolean = () => true): Promise<St
 }
 
 describe('dependency graph', () => {
+  // One editor group to start from: an editor opened into the panel's group would hide the panel.
+  before(async () => {
+    await vscode.commands.executeCommand('sockact.dependencyGraphClose');
+    await revertAll();
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('sockact.dependencyGraphClose');
+    await revertAll();
   });
 
   it('Show Dependency Graph on shop.service draws its edges, the socket that starts it and the unit that wants it', async () => {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { open, ours, positionOf, waitFor } from './helpers';
+import { open, ours, positionOf, waitFor, revertAll } from './helpers';
 
 const COMMAND = 'sockact.showEffectiveConfiguration';
 
@@ -33,7 +33,7 @@ describe('effective configuration', () => {
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revertAll();
   });
 
   it('the merged document: what takes effect is plain, the rest commented out with where it comes from', () => {

@@ -106,7 +106,8 @@ export function hoverText(hovers: vscode.Hover[]): string {
 
 /** Reverts and closes every editor the tests changed, without a save prompt. */
 export async function revertAll(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isUntitled)) {
+  // Untitled ones too: closing a dirty editor asks "Save changes?", a dialog no test answers.
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
     await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }

@@ -28,11 +28,29 @@ export class OpenDocumentsIndex extends MemoryUnitIndex implements ServerIndex {
   }
 
   /** File events name files that cannot be read here; only a deletion is news (the file is gone). */
-  applyFileEvents(changes: readonly { uri: string; type: number }[]): void {
+  applyFileEvents(changes: readonly { uri: string; type: number }[]): string[] {
+    const touched: string[] = [];
     for (const { uri, type } of changes) {
       const path = uriToPath(uri);
-      if (path && type === 3) this.deleteTree(path);
+      if (path && type === 3) {
+        touched.push(...this.paths().filter((p) => p === path || p.startsWith(`${path}/`)));
+        this.deleteTree(path);
+      }
     }
+    return touched;
+  }
+
+  /** Navigation's index of names starts over each time: it only ever holds the few open documents. */
+  takeChanges(): { all: boolean; paths: readonly string[] } {
+    return { all: true, paths: [] };
+  }
+
+  hasPath(path: string): boolean {
+    return this.file(path) !== undefined;
+  }
+
+  textByPath(path: string): string | undefined {
+    return this.file(path)?.text;
   }
 
   allPaths(): string[] {

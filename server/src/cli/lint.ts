@@ -14,6 +14,7 @@ import { catalog } from '../data/catalog.generated';
 import { OLDEST_SUPPORTED_VERSION } from '../service/versions';
 import { WorkspaceIndex } from '../node/workspaceIndex';
 import { createLanguageService } from '../service/languageService';
+import { writeErr, writeOut } from './output';
 import { reportFailure, UsageError } from './usage';
 
 const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'] as const;
@@ -127,11 +128,11 @@ export function lint(args: string[]): number {
   for (const file of options.paths) {
     const read = readUnitText(file);
     if ('note' in read) {
-      process.stderr.write(`sockact: ${file}: ${read.note}\n`);
+      writeErr(`sockact: ${file}: ${read.note}\n`);
       continue;
     }
     if ('error' in read) {
-      process.stderr.write(`sockact: ${file}: ${read.error}\n`);
+      writeErr(`sockact: ${file}: ${read.error}\n`);
       unreadable = true;
       continue;
     }
@@ -139,8 +140,8 @@ export function lint(args: string[]): number {
     const diagnostics = service.doValidation(document, service.parse(document), { systemdVersion });
     results.push(...diagnostics.map((d) => toJson(file, d)));
   }
-  if (options.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else for (const d of results) process.stdout.write(formatText(d) + '\n');
+  if (options.format === 'json') writeOut(JSON.stringify(results, null, 2) + '\n');
+  else writeOut(results.map((d) => formatText(d) + '\n').join(''));
   if (unreadable) return 2;
   return results.some((d) => d.severity === 'error') ? 1 : 0;
 }

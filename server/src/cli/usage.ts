@@ -1,3 +1,5 @@
+import { writeErr } from './output';
+
 /** The usage text every `sockact` command prints after a usage error; and the error itself. */
 export const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
        sockact activate [--systemd-version N] [--now] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]
@@ -13,9 +15,9 @@ export class UsageError extends Error {}
 /** Prints a usage error or an internal error in one line (no stack trace) and returns the exit status. */
 export function reportFailure(e: unknown): number {
   if (e instanceof UsageError) {
-    process.stderr.write(`sockact: ${e.message}\n${USAGE}\n`);
+    writeErr(`sockact: ${e.message}\n${USAGE}\n`);
     return 2;
   }
-  process.stderr.write(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
+  writeErr(`sockact: internal error: ${(e as Error).message ?? String(e)}\n`);
   return 3;
 }

@@ -30,13 +30,18 @@ import { InvalidParamsError, requirePosition, requireRange, requireUri } from '.
 import { updateSafely } from '../service/textSync';
 import { sameUnitFolder, uriToPath } from '../service/unitContext';
 import { WorkspaceUnitFiles, type NavigableIndex } from './unitFiles';
+import { documentsAffectedBy } from '../service/fileEvents';
 
 /** The index the server keeps current from the editor: open documents, file events, workspace folders. */
 export interface ServerIndex extends NavigableIndex {
-  setFolders(folders: readonly string[]): void;
+  /** `defer`: read the folders only when ensureWalked() (or a look-up) asks, after initialize is answered. */
+  setFolders(folders: readonly string[], options?: { defer?: boolean }): void;
+  /** Reads the folders given to setFolders({ defer: true }) now, if it has not yet. */
+  ensureWalked?(): void;
   openDocument(uri: string, text: string): void;
   closeDocument(uri: string): void;
-  applyFileEvents(changes: readonly FileEvent[]): void;
+  /** Applies the editor's file events; returns the paths they touched (files, and the files of a folder). */
+  applyFileEvents(changes: readonly FileEvent[]): ReadonlySet<string> | readonly string[];
   /** Unit names for completion (Service=, Requires= …). */
   unitNames(): string[];
 }
@@ -117,6 +122,23 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   let renameCapabilities: RenameCapabilities = { canRenameFiles: false, sendsWillRename: false };
   /** Unit files and drop-ins of the workspace for definition, references and rename (open documents win). */
   const unitFiles = new WorkspaceUnitFiles(index, { all: () => documents.all(), unitOf }, platform.toUri);
+
+  /**
+   * Navigation's index of names (references, definition, rename) is built in slices between messages once
+   * the first diagnostics are out, so the first request finds it ready; a request before that completes it.
+   */
+  const NAVIGATION_WARM_DELAY_MS = 250;
+  const NAVIGATION_WARM_SLICE_MS = 15;
+  let warming = false;
+  function warmNavigation(): void {
+    if (warming) return;
+    warming = true;
+    const slice = () => {
+      if (unitFiles.warm(service.catalog, NAVIGATION_WARM_SLICE_MS)) void platform.yieldToQueue().then(slice);
+      else warming = false;
+    };
+    void platform.yieldToQueue().then(slice);
+  }
 
   /** Parse once per change of the text; every feature reuses the tree. */
   function unitOf(document: TextDocument): UnitFile {
@@ -218,8 +240,9 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
     suggestCommand = typeof named === 'string' && named !== '' ? named : undefined;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map(uriToPath).filter((path): path is string => path !== undefined);
-    index.setFolders(workspaceFolders);
-    rescanWorkspaceUnits();
+    // The walk of the folders waits until initialize is answered (onInitialized; the index walks them
+    // first thing when asked before that): a large workspace costs the editor no wait for the server.
+    index.setFolders(workspaceFolders, { defer: true });
     const client = params.capabilities;
     definitionLinks = client.textDocument?.definition?.linkSupport === true;
     renameCapabilities = {
@@ -251,6 +274,9 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
   });
 
   connection.onInitialized(async () => {
+    index.ensureWalked?.();
+    rescanWorkspaceUnits();
+    setTimeout(warmNavigation, NAVIGATION_WARM_DELAY_MS);
     await loadSettings();
     sendStatus();
     scheduleAll();
@@ -272,10 +298,13 @@ export function startServer(connection: Connection, platform: ServerPlatform): v
       (c): c is FileEvent => typeof (c as FileEvent | null)?.uri === 'string' && [1, 2, 3].includes((c as FileEvent).type),
     );
     if (!changes.length) return;
-    index.applyFileEvents(changes);
+    const touched = index.applyFileEvents(changes);
     rescanWorkspaceUnits();
-    // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …).
-    scheduleAll();
+    // A unit appearing, changing or vanishing next to a socket changes its verdicts (missing-service …):
+    // the open units beside it or naming it are checked again, not every open document.
+    const open = documents.all().map((document) => ({ uri: document.uri, document, unit: unitOf(document) }));
+    for (const { document } of documentsAffectedBy(open, touched, service.catalog)) scheduleValidation(document.uri, 0);
+    warmNavigation();
   });
 
   documents.onDidChangeContent((e) => {

@@ -82,6 +82,15 @@ export class WorkspaceIndex implements UnitIndex {
    */
   private memoUntil = 0;
 
+  /**
+   * Paths whose file (disk or open document) was added, changed or removed since takeChanges() last
+   * ran, for a consumer that keeps its own index of the files (navigation); `changedAll` after a rescan.
+   */
+  private changed = new Set<string>();
+  private changedAll = true;
+  /** While file events are applied: the index paths they touched (for re-checking only those they affect). */
+  private touched?: Set<string>;
+
   constructor(folders: readonly string[] = [], options: { snapshot?: boolean } = {}) {
     this.snapshot = options.snapshot === true;
     this.setFolders(folders);
@@ -98,6 +107,50 @@ export class WorkspaceIndex implements UnitIndex {
     }
     if (!this.memo.has(key)) this.memo.set(key, compute());
     return this.memo.get(key) as T;
+  }
+
+  private note(path: string): void {
+    this.changed.add(path);
+    this.touched?.add(path);
+  }
+
+  private setDisk(path: string, text: string): void {
+    if (this.disk.text(path) !== text) this.note(path);
+    this.disk.set(path, text);
+  }
+
+  private deleteDisk(path: string): void {
+    if (this.disk.delete(path)) this.note(path);
+  }
+
+  private deleteDiskTree(path: string): void {
+    for (const p of this.disk.deleteTree(path)) this.note(p);
+    const below = path.endsWith('/') ? path : path + '/';
+    for (const p of this.unreadPaths()) if (p === path || p.startsWith(below)) if (this.dropUnread(p)) this.note(p);
+  }
+
+  /** What changed since the last call: every path (after a rescan), or these paths. */
+  takeChanges(): { all: boolean; paths: string[] } {
+    this.ensureWalked();
+    const result = { all: this.changedAll, paths: [...this.changed] };
+    this.changedAll = false;
+    this.changed = new Set();
+    return result;
+  }
+
+  /** Is this path one of allPaths()? */
+  hasPath(path: string): boolean {
+    this.ensureWalked();
+    return this.disk.has(path) || this.unread.get(dirOf(path))?.has(path) === true || (this.open.has(path) && classifyPath(path) !== undefined);
+  }
+
+  /** The text of a file of allPaths() without parsing it (fileByPath() parses and keeps the tree). */
+  textByPath(path: string): string | undefined {
+    this.ensureWalked();
+    const open = this.open.get(path);
+    if (open !== undefined) return open;
+    this.readListed(path);
+    return this.disk.text(path) ?? this.fileAt(path)?.text;
   }
 
   /** Something changed (a document, a file event, the folders): forget the kept look-ups. */
@@ -118,15 +171,81 @@ export class WorkspaceIndex implements UnitIndex {
     return this.remember(`names:${dir}`, () => new Set(this.list(dir))).has(name);
   }
 
-  setFolders(folders: readonly string[]): void {
+  /**
+   * `defer`: the walk waits for ensureWalked() (or the first question asked of the index), so the
+   * language server can answer initialize before it reads a large workspace.
+   */
+  setFolders(folders: readonly string[], options: { defer?: boolean } = {}): void {
     this.folders = folders.map((f) => resolve(f));
-    this.rescan();
+    if (options.defer) this.walkPending = true;
+    else this.rescan();
+  }
+
+  private walkPending = false;
+
+  /**
+   * Unit files and drop-ins the walk listed but did not read yet, by folder and by file name: a walk
+   * only lists, so a large workspace is known by name at once and read as it is asked for (a folder's
+   * files when its units are listed, a name's files when that name is looked up; navigation reads the
+   * rest in the background).
+   */
+  private readonly unread = new Map<string, Set<string>>();
+  private readonly unreadByName = new Map<string, Set<string>>();
+
+  private addUnread(path: string): void {
+    for (const [map, key] of [[this.unread, dirOf(path)], [this.unreadByName, baseOf(path)]] as const) {
+      const set = map.get(key);
+      if (set) set.add(path);
+      else map.set(key, new Set([path]));
+    }
+    this.note(path);
+  }
+
+  /** Forgets that a path waits to be read; true when it did. */
+  private dropUnread(path: string): boolean {
+    const inDir = this.unread.get(dirOf(path));
+    if (!inDir?.delete(path)) return false;
+    if (inDir.size === 0) this.unread.delete(dirOf(path));
+    const named = this.unreadByName.get(baseOf(path));
+    named?.delete(path);
+    if (named?.size === 0) this.unreadByName.delete(baseOf(path));
+    return true;
+  }
+
+  /** Reads a listed file now, if it waits to be read. */
+  private readListed(path: string): void {
+    if (!this.dropUnread(path)) return;
+    const text = readUnitFile(path);
+    if (text !== undefined) this.setDisk(path, text);
+    else this.note(path); // listed, but unreadable: it leaves allPaths()
+  }
+
+  private readFolder(dir: string): void {
+    for (const path of [...(this.unread.get(dir) ?? [])]) this.readListed(path);
+  }
+
+  private readNamed(name: string): void {
+    for (const path of [...(this.unreadByName.get(name) ?? [])]) this.readListed(path);
+  }
+
+  private unreadPaths(): string[] {
+    return [...this.unread.values()].flatMap((set) => [...set]);
+  }
+
+  /** Walks the folders now if setFolders() deferred it. */
+  ensureWalked(): void {
+    if (this.walkPending) this.rescan();
   }
 
   /** Walks the workspace folders again from scratch. */
   rescan(): void {
+    this.walkPending = false;
     this.forget();
     for (const p of this.disk.paths()) this.disk.delete(p);
+    this.changedAll = true;
+    this.changed.clear();
+    this.unread.clear();
+    this.unreadByName.clear();
     this.walked.clear();
     const budget = { left: MAX_ENTRIES };
     for (const folder of this.folders) this.walk(folder, 0, budget);
@@ -146,8 +265,9 @@ export class WorkspaceIndex implements UnitIndex {
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) this.walk(path, depth + 1, budget);
       } else if (entry.isFile() && classifyPath(path)) {
-        const text = readUnitFile(path);
-        if (text !== undefined) this.disk.set(path, text);
+        // Known already (a folder walked again after an event): read again now, as a change would be.
+        if (this.disk.has(path)) this.refreshKnown(path);
+        else if (!this.unread.get(dir)?.has(path)) this.addUnread(path);
       }
     }
     this.walked.add(dir);
@@ -164,7 +284,9 @@ export class WorkspaceIndex implements UnitIndex {
   openDocument(uri: string, text: string): void {
     this.forget();
     const path = uriToPath(uri);
-    if (path) this.open.set(path, text);
+    if (!path) return;
+    if (this.open.get(path) !== text) this.changed.add(path);
+    this.open.set(path, text);
   }
 
   /** The editor closed a document: the file on disk counts again. */
@@ -172,18 +294,35 @@ export class WorkspaceIndex implements UnitIndex {
     this.forget();
     const path = uriToPath(uri);
     if (!path || !this.open.delete(path)) return;
+    this.changed.add(path);
     this.refreshFile(path);
   }
 
-  /** Applies file events from the editor's watcher (files and folders created, changed, deleted). */
-  applyFileEvents(changes: readonly FileEvent[]): void {
+  /**
+   * Applies file events from the editor's watcher (files and folders created, changed, deleted); returns
+   * the paths they touched: the events' own and every unit file or drop-in of the index they added,
+   * changed or removed (a folder's files too).
+   */
+  applyFileEvents(changes: readonly FileEvent[]): Set<string> {
+    this.ensureWalked();
+    this.touched = new Set();
+    try {
+      this.applyEvents(changes);
+      return this.touched;
+    } finally {
+      this.touched = undefined;
+    }
+  }
+
+  private applyEvents(changes: readonly FileEvent[]): void {
     this.forget();
     for (const { uri, type } of changes) {
       const path = uriToPath(uri);
       if (!path) continue;
+      this.touched?.add(path);
       this.reads.delete(path);
       if (type === 3) {
-        this.disk.deleteTree(path);
+        this.deleteDiskTree(path);
         for (const w of [...this.walked]) if (w === path || w.startsWith(path + '/')) this.walked.delete(w);
         continue;
       }
@@ -191,7 +330,7 @@ export class WorkspaceIndex implements UnitIndex {
       try {
         isDir = statSync(path).isDirectory();
       } catch {
-        this.disk.deleteTree(path);
+        this.deleteDiskTree(path);
         continue;
       }
       if (isDir) {
@@ -207,9 +346,14 @@ export class WorkspaceIndex implements UnitIndex {
 
   private refreshFile(path: string): void {
     if (!this.walked.has(dirOf(path)) || !classifyPath(path)) return;
+    this.refreshKnown(path);
+  }
+
+  private refreshKnown(path: string): void {
+    this.dropUnread(path);
     const text = readUnitFile(path);
-    if (text === undefined) this.disk.delete(path);
-    else this.disk.set(path, text);
+    if (text === undefined) this.deleteDisk(path);
+    else this.setDisk(path, text);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -219,6 +363,7 @@ export class WorkspaceIndex implements UnitIndex {
   private fileAt(path: string): IndexedFile | undefined {
     const open = this.open.get(path);
     if (open !== undefined) return { path, text: open, unit: this.trees.tree(path, open) };
+    this.readListed(path);
     if (this.walked.has(dirOf(path))) {
       const known = this.disk.file(path);
       if (known) return known;
@@ -226,7 +371,7 @@ export class WorkspaceIndex implements UnitIndex {
       // written (a service created a moment before its socket is checked), so the disk has the last word.
       const fresh = this.readCached(path);
       if (fresh === undefined) return undefined;
-      this.disk.set(path, fresh);
+      this.setDisk(path, fresh);
       return this.disk.file(path);
     }
     // One lint run: the folder's listing says whether the file is there (a stat of a missing file throws).
@@ -274,10 +419,23 @@ export class WorkspaceIndex implements UnitIndex {
     return this.remember(`install:${d}`, () => installDirs(d));
   }
 
+  /**
+   * Whether `dir` may hold the file `fileName`: an open document or a walked folder say so themselves;
+   * any other folder (the search path) is listed once per memo instead of asked with a stat per name,
+   * which a references request over a hundred folders did a thousand times.
+   */
+  private mayHold(dir: string, fileName: string): boolean {
+    if (this.walked.has(dir) || this.open.has(joinPath(dir, fileName))) return true;
+    return this.remember(`names:${dir}`, () => new Set(this.list(dir))).has(fileName);
+  }
+
+  /** fileAt() for a look-up along folders: files a folder's listing does not have are not read. */
+  private fileIn = (path: string): IndexedFile | undefined => (this.mayHold(dirOf(path), baseOf(path)) ? this.fileAt(path) : undefined);
+
   /** A unit file name linked to /dev/null (masked): systemd knows the unit but will not load it. */
   private masked(name: string, dirs: readonly string[]): boolean {
     return fragmentNames(name).some((n) => dirs.some((d) => {
-      if (!this.open.has(joinPath(d, n)) && !this.listed(d, n)) return false;
+      if (!this.mayHold(resolve(d), n)) return false;
       try {
         return realpathSync(joinPath(d, n)) === '/dev/null';
       } catch {
@@ -296,12 +454,13 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   unit(name: string, dir: string): IndexedUnit | undefined | null {
+    this.ensureWalked();
     return this.inSnapshot(`unit:${dir}:${name}`, () => this.findUnit(name, dir));
   }
 
   private findUnit(name: string, dir: string): IndexedUnit | undefined | null {
     const dirs = this.lookupFor(dir);
-    const found = findFragment(name, dirs ?? [resolve(dir)], (p) => this.fileAt(p));
+    const found = findFragment(name, dirs ?? [resolve(dir)], this.fileIn);
     if (found) return { ...found.file, name, dir: found.dir };
     // A masked unit exists for systemd, it just refuses it: not "missing", so no telling here.
     if (!dirs || this.masked(name, dirs)) return null;
@@ -313,6 +472,7 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   dropInSources(name: string, dir: string): DropInSources {
+    this.ensureWalked();
     return this.inSnapshot(`dropins:${dir}:${name}`, () => this.findDropInSources(name, dir));
   }
 
@@ -329,6 +489,7 @@ export class WorkspaceIndex implements UnitIndex {
           byFolder.push({ files: [] });
           continue;
         }
+        if (walked) for (const f of dropInFolderNames(owner)) this.readFolder(joinPath(d, f));
         // A walked folder's listing is still asked for: the walk keeps regular files only, not a /dev/null link.
         const names = new Set(walked ? [...this.disk.dropIns(owner, d).map((f) => baseOf(f.path)), ...this.list(folder)] : this.list(folder));
         for (const p of this.open.keys()) if (dirOf(p) === folder) names.add(baseOf(p));
@@ -363,12 +524,14 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   unitsIn(dir: string, type?: string): IndexedUnit[] {
+    this.ensureWalked();
     return this.remember(`units:${dir}:${type ?? ''}`, () => this.listUnitsIn(dir, type));
   }
 
   private listUnitsIn(dir: string, type?: string): IndexedUnit[] {
     const byName = new Map<string, IndexedUnit>();
     for (const d of this.installFor(dir) ?? [resolve(dir)]) {
+      if (this.walked.has(d)) this.readFolder(d);
       const names = new Set(this.walked.has(d) ? this.disk.unitsIn(d).map((u) => u.name) : this.list(d));
       for (const p of this.open.keys()) if (dirOf(p) === d) names.add(baseOf(p));
       for (const n of names) {
@@ -382,6 +545,8 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   named(name: string): IndexedUnit[] {
+    this.ensureWalked();
+    this.readNamed(name);
     const paths = new Set(this.disk.named(name).map((u) => u.path));
     for (const p of this.open.keys()) if (baseOf(p) === name) paths.add(p);
     return [...paths].flatMap((p) => {
@@ -391,14 +556,16 @@ export class WorkspaceIndex implements UnitIndex {
   }
 
   exists(name: string): boolean {
+    this.ensureWalked();
     if (fragmentNames(name).some((n) => this.named(n).length)) return true;
     return this.remember(`exists:${name}`, () => {
       const dirs = [...new Set([...unitSearchPath('system'), ...unitSearchPath('user')])];
-      return findFragment(name, dirs, (p) => this.fileAt(p)) !== undefined || this.masked(name, dirs);
+      return findFragment(name, dirs, this.fileIn) !== undefined || this.masked(name, dirs);
     });
   }
 
   visibleUnitNames(dir: string): string[] | undefined {
+    this.ensureWalked();
     const dirs = this.lookupFor(dir);
     if (!dirs) return undefined;
     return this.remember(`visible:${resolve(dir)}`, () => {
@@ -410,19 +577,24 @@ export class WorkspaceIndex implements UnitIndex {
 
   /** Every unit file and drop-in the walk found, plus open documents: paths (navigation lists these). */
   allPaths(): string[] {
-    const paths = new Set(this.disk.paths());
+    this.ensureWalked();
+    const paths = new Set([...this.disk.paths(), ...this.unreadPaths()]);
     for (const p of this.open.keys()) if (classifyPath(p)) paths.add(p);
     return [...paths].sort();
   }
 
   /** A unit file or drop-in by path, from the open document, the walk or the disk; undefined when unreadable. */
   fileByPath(path: string): IndexedFile | undefined {
+    this.ensureWalked();
     return this.fileAt(path);
   }
 
   /** Unit file names of the workspace and the open documents (completion of Service=, Requires= …). */
   unitNames(): string[] {
+    this.ensureWalked();
     const names = new Set(this.disk.unitNames());
+    // A file named like a unit is a unit file wherever it is (a drop-in's name ends in .conf).
+    for (const name of this.unreadByName.keys()) if (unitTypeOfName(name)) names.add(name);
     for (const p of this.open.keys()) if (classifyPath(p)?.kind === 'unit') names.add(baseOf(p));
     return [...names].sort();
   }

@@ -10,6 +10,7 @@
 import { unitPrefix, withSuffix } from './unitContext';
 import { partnerView, viewBool, viewPorts, viewValue, viewWords, type UnitView, type ViewEntry, type ViewEnv } from './unitView';
 import { unitNameForm } from './values/unitName';
+import type { UnitAnalysis } from './analysis';
 
 export interface SocketSide {
   view: UnitView;
@@ -39,6 +40,30 @@ export interface ServiceSockets {
   passing: SocketSide[];
 }
 
+function triggerOf(view: UnitView): string | undefined {
+  return triggeredService(view, viewBool(view, 'Socket', 'Accept', false));
+}
+
+/**
+ * The service a socket starts, kept per analysis of its files: every service of a folder asks about every
+ * socket of it (linting a folder of a hundred pairs asked ten thousand times), and reading Accept= and
+ * Service= from the view each time was most of a lint run. Analyses never change once made, so the list
+ * of them identifies the view's content.
+ */
+const TRIGGERS = new WeakMap<UnitAnalysis, { parts: UnitAnalysis[]; name: string; trigger: string | undefined }>();
+
+function cachedTrigger(view: UnitView): string | undefined {
+  const first = view.parts[0]?.analysis;
+  if (!first) return triggerOf(view);
+  const known = TRIGGERS.get(first);
+  if (known && known.name === view.name && known.parts.length === view.parts.length && known.parts.every((a, i) => a === view.parts[i].analysis)) {
+    return known.trigger;
+  }
+  const trigger = triggerOf(view);
+  TRIGGERS.set(first, { parts: view.parts.map((p) => p.analysis), name: view.name, trigger });
+  return trigger;
+}
+
 /**
  * The sockets of a service, from the folder it lives in. `self` replaces the index's copy of a unit being
  * edited (the open document is newer than what the index may hold).
@@ -55,9 +80,9 @@ export function socketsOfService(service: UnitView, env: ViewEnv, self?: UnitVie
   };
   for (const file of env.index.unitsIn(service.dir, 'socket')) {
     const view = load(file.name);
-    if (!view) continue;
-    const side = socketSide(view);
-    if (side.service === service.name) add(side);
+    // Its ports (parsed addresses) only matter for the sockets that start this service.
+    if (!view || cachedTrigger(view) !== service.name) continue;
+    add(socketSide(view));
   }
   // Sockets= pass their fds whatever they trigger themselves.
   for (const { word } of viewWords(service, 'Service', 'Sockets')) {

@@ -16,7 +16,7 @@ import type { DirectiveCatalog } from './catalog';
 import { firstLineSpan, type UnitFile } from './parser';
 import { unitContextFromUri } from './unitContext';
 import {
-  namesUnit, occurrenceAt, rangeOf, sameUri, unitDirOf, UnitIndex, uriKey, type UnitFileSet, type UnitSource,
+  namesUnit, occurrenceAt, rangeOf, sameUri, unitDirOf, UnitIndex, uriBaseName, uriKey, type UnitFileSet, type UnitSource,
 } from './unitReferences';
 
 /** The unit a references request is about: its files (when the workspace has them) and its name. */
@@ -50,12 +50,14 @@ export function findUnitReferences(index: UnitIndex, target: UnitTarget, include
       locations.push(Location.create(uri, declared ? rangeOf(declared.document, firstLineSpan(declared.unit)) : Range.create(0, 0, 0, 0)));
     }
   }
-  for (const occurrence of index.occurrences()) {
+  // Only a name of the target (or of one of its files) can stand for it: the index has the files that write one.
+  const names = [...new Set([target.name, ...target.uris.map(uriBaseName)])];
+  for (const occurrence of index.occurrencesNaming(names)) {
     if (refersTo(target, index.resolveOccurrence(occurrence), () => namesUnit(occurrence, target.name))) {
       locations.push(Location.create(occurrence.source.uri, rangeOf(occurrence.source.document, occurrence.span)));
     }
   }
-  for (const uri of index.unitFiles()) {
+  for (const uri of index.triggersOf(names)) {
     const implicit = index.implicitTrigger(uri);
     if (!implicit) continue;
     if (refersTo(target, index.resolveBeside(unitDirOf(uri), implicit.partner), () => implicit.partner === target.name)) {

@@ -195,7 +195,9 @@ function planRenames(
     plan.edits.set(key, entry);
   };
 
-  for (const occurrence of index.occurrences()) {
+  // Only names of the renamed units (or of their files) can stand for them; the index has the files that write one.
+  const names = [...new Set(renames.flatMap((r) => [r.oldName, ...(r.uri ? [uriBaseName(r.uri)] : [])]))];
+  for (const occurrence of index.occurrencesNaming(names)) {
     const resolved = index.resolveOccurrence(occurrence);
     for (const r of renames) {
       const hit = r.uri ? resolved.some((u) => sameUri(u, r.uri!)) : resolved.length === 0 && namesUnit(occurrence, r.oldName);
@@ -211,7 +213,8 @@ function planRenames(
   }
 
   const renamedTo = (uri: string) => renames.find((r) => r.uri && sameUri(r.uri, uri))?.newName;
-  for (const uri of index.unitFiles()) {
+  // A pair neither of whose units is renamed keeps its names matching: only triggers of these names, or renamed ones.
+  for (const uri of index.triggersOf(names, renames.flatMap((r) => (r.uri ? [r.uri] : [])))) {
     const implicit = index.implicitTrigger(uri);
     // A template partner (Accept=yes, or a template trigger unit) cannot be named by Service=/Unit=.
     if (!implicit || implicit.partner.includes('@')) continue;

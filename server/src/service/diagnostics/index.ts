@@ -75,7 +75,8 @@ function siblingRefusal(input: CheckInput, unitName: string): string | undefined
   const found = dir ? input.index?.unit(unitName, dir) : undefined;
   const sibling: CheckInput = {
     ...input,
-    unit: parseUnit(text),
+    // The index's tree when it holds this very text (parsed once per file, and its analysis kept with it).
+    unit: found && found.text === text ? found.unit : parseUnit(text),
     context: { ...input.context, unitName, unitType: unitTypeOfName(unitName), isDropIn: false, unitDir: found ? found.dir : dir },
     resolver: undefined,
     path: found ? found.path : undefined,
