@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ours, waitFor, workspaceRoot } from './helpers';
+import { ours, revertAll, waitFor, workspaceRoot } from './helpers';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   return vscode.workspace.fs.stat(uri).then(
@@ -20,7 +20,7 @@ describe('New Socket-Activated Service', () => {
   const name = `hello${process.pid}`;
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revertAll();
     await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
   });
 

@@ -27,13 +27,34 @@ export class EffectiveConfigError extends Error {}
  * drop-in extends), with the open document's text as it is now and the other files from the index.
  */
 export function effectiveConfiguration(document: TextDocument, unit: UnitFile, ctx: FeatureContext): EffectiveConfiguration {
-  const analysis = analyzeUnit(unit, ctx.context, ctx.catalog, ctx.systemdVersion);
-  const env = { catalog: ctx.catalog, systemdVersion: ctx.systemdVersion, index: ctx.index, scope: ctx.context.scope };
-  const view = currentView(analysis, uriToPath(document.uri), env);
+  const view = viewOf(document, unit, ctx);
   if (!view) throw new EffectiveConfigError(`${document.uri} is not a unit file or a drop-in of one (its name says no unit type)`);
   // Only a unit in a known folder has drop-ins to look for (an unsaved document has no folder).
   const skipped = ctx.context.unitDir && ctx.index?.dropInSources ? ctx.index.dropInSources(view.name, view.dir).skipped : [];
-  return mergeView(view, skipped, document.uri);
+  return cachedMerge(view, skipped, document.uri);
+}
+
+function viewOf(document: TextDocument, unit: UnitFile, ctx: FeatureContext): UnitView | undefined {
+  const analysis = analyzeUnit(unit, ctx.context, ctx.catalog, ctx.systemdVersion);
+  const env = { catalog: ctx.catalog, systemdVersion: ctx.systemdVersion, index: ctx.index, scope: ctx.context.scope };
+  return currentView(analysis, uriToPath(document.uri), env);
+}
+
+/**
+ * The last merge, kept per analysis of the unit's first file: hovering one directive after another asks
+ * for the same merge each time, and a large unit takes milliseconds to merge. Analyses never change once
+ * made, so the same analyses (and the same drop-ins skipped) mean the same merge.
+ */
+const MERGES = new WeakMap<object, { key: unknown[]; merged: EffectiveConfiguration }>();
+
+function cachedMerge(view: UnitView, skipped: readonly SkippedDropIn[], documentUri: string): EffectiveConfiguration {
+  const first = view.parts[0]?.analysis;
+  const key: unknown[] = [view.name, documentUri, ...view.parts.map((p) => p.analysis), ...view.parts.map((p) => p.path), ...skipped.map((s) => JSON.stringify(s))];
+  const known = first ? MERGES.get(first) : undefined;
+  if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) return known.merged;
+  const merged = mergeView(view, skipped, documentUri);
+  if (first) MERGES.set(first, { key, merged });
+  return merged;
 }
 
 /**
@@ -141,20 +162,26 @@ export function mergeView(view: UnitView, skipped: readonly SkippedDropIn[], doc
         continue;
       }
       const id = `${section}\0${e.entry.key}`;
-      const before = byKey.get(id) ?? [];
-      for (const earlier of before) {
-        if (kind === 'single') {
-          earlier.state = 'overridden';
-          earlier.by = plainOrigin(entry);
-        } else {
-          earlier.state = 'applied';
-        }
-      }
-      if (kind === 'other' && before.length) entry.state = 'applied';
-      before.push(entry);
-      byKey.set(id, before);
+      const before = byKey.get(id);
+      if (before) before.push(entry);
+      else byKey.set(id, [entry]);
     }
   });
+  // Who wins is settled once every file is read (in one pass: a key set thousands of times stays linear).
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    const last = group[group.length - 1];
+    if (last.kind === 'single') {
+      const by = plainOrigin(last);
+      for (let i = 0; i < group.length - 1; i++) {
+        group[i].state = 'overridden';
+        group[i].by = by;
+      }
+    } else {
+      // Not known to be single-valued: every assignment is applied, none is called the winner.
+      for (const entry of group) entry.state = 'applied';
+    }
+  }
   return {
     unit: view.name,
     sources,
@@ -290,6 +317,8 @@ function samePlace(a: EntryOrigin, b: { path?: string; uri: string; line: number
  */
 export function crossFileNotes(document: TextDocument, unit: UnitFile, line: number, ctx: FeatureContext): string[] {
   if (!ctx.index || !uriToPath(document.uri)) return [];
+  // Nothing can come from another file when the unit is this file alone: no merge needed to say so.
+  if ((viewOf(document, unit, ctx)?.parts.length ?? 0) < 2) return [];
   let config: EffectiveConfiguration;
   try {
     config = effectiveConfiguration(document, unit, ctx);
