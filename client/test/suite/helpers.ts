@@ -106,8 +106,7 @@ export function hoverText(hovers: vscode.Hover[]): string {
 
 /** Reverts and closes every editor the tests changed, without a save prompt. */
 export async function revertAll(): Promise<void> {
-  // Untitled ones too: closing a dirty editor asks "Save changes?", a dialog no test answers.
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isUntitled)) {
     await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ours, revertAll, waitFor, workspaceRoot } from './helpers';
+import { ours, waitFor, workspaceRoot } from './helpers';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   return vscode.workspace.fs.stat(uri).then(
@@ -20,7 +20,11 @@ describe('New Socket-Activated Service', () => {
   const name = `hello${process.pid}`;
 
   after(async () => {
-    await revertAll();
+    // Only this suite's editors: closing all of them would ask about other suites' unsaved documents.
+    const mine = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.startsWith(`${folder().path}/`));
+    await vscode.window.tabGroups.close(mine);
     await vscode.workspace.fs.delete(folder(), { recursive: true, useTrash: false }).then(undefined, () => {});
   });
 
