@@ -76,7 +76,7 @@ function phaseLines(s: ActivationSnapshot): string[] {
   const before = s.crashes ? `; the program crashed ${s.crashes}× before (last: ${s.lastCrash})` : '';
   switch (s.phase) {
     case 'starting': return ['Starting sockact…'];
-    case 'listening': return [`${listening}; the program starts at the next connection${before}`];
+    case 'listening': return [`Waiting: the program starts at the next connection${before}`, listening];
     case 'running': return [`Running pid ${s.pids.join(', ')}${before}`, listening];
     case 'crashed': return [`The program crashed (${s.reason ?? 'failed'}); sockact starts it again at the next connection`, listening];
     case 'failed': return [`Failed: ${s.reason ?? 'sockact ended with an error'}`, ...(s.detail ? [s.detail] : []), 'Not listening: the sockets are closed'];
