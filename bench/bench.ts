@@ -255,7 +255,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'sockact-bench-'));
   try {
-    // `npm run bench -- activation` runs only section (e), `npm run bench -- lint` only (a) to (c),
+    // `npm run bench -- activation` runs only section (e) (`activation watch`: only its --watch part), `npm run bench -- lint` only (a) to (c),
     // `node dist/bench.js --only workspace [--sizes 1000,10000] [--runs 3] [--cpu-prof]` only (g).
     const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
     const only = flag('--only');
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
     if (!onlyActivation) await measureStartup({ cli: CLI, verifyAvailable: haveSystemdAnalyze(), manyDir: join(dir, 'many'), manyFiles: manyFileNames() });
     if (!onlyActivation && !onlyLint) await lspLatency(dir);
     if (!onlyActivation && !onlyLint) await workspaceScale(dir);
-    if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir });
+    if (!onlyLint) await measureActivation({ root: ROOT, cli: CLI, bench: __filename, dir }, onlyActivation && process.argv.includes('watch'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
