@@ -13,7 +13,9 @@
  *      first-connection latency on a cold socket, `sockact activate` vs systemd's
  *      `systemd-socket-activate`, and steady-state requests/s of the same program under `sockact activate`
  *      vs the program binding the port itself (load from bench/httpLoad.ts in a child process, which is
- *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`);
+ *      this same bundle started as `node dist/bench.js --http-load PORT SECONDS CONNS [WARMUP_SECONDS]`),
+ *      and `--watch` under 200 requests/s while the source is saved 20 times (failed requests, the longest
+ *      wait during a restart against the program's own start; `node dist/bench.js activation watch` alone);
  *  (g) the language server in generated workspaces of 1,000 / 10,000 / 50,000 unit files
  *      (bench/workspaceScale.ts): initialize against an empty server's, the first diagnostics, references,
  *      definition and prepareRename, how many open documents a file event re-checks, resident memory.
