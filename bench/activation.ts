@@ -15,12 +15,19 @@
  *     The load generator (bench/httpLoad.ts) runs in a child process so it never competes with this
  *     harness's event loop.
  *
+ *  3. `--watch` (bench/activation.ts measureWatch, also alone: `node dist/bench.js activation watch`): a
+ *     client opening a fresh connection for a GET / every 5 ms (200 requests/s) while a copy of the
+ *     program's source is saved 20 times, once a second. Failed requests must be 0; the longest wait of a
+ *     request that overlapped a restart (from the save until the new program's first answer) is set
+ *     against the program's own start time measured in the same run (spawn, bind the port itself, first
+ *     answer), as a ratio: the restart should cost about one program start, nothing on top.
+ *
  * The program in both is examples/node-http/server.mjs: it serves fd 3 when LISTEN_PID is its own pid,
  * and binds PORT otherwise. Every process is started detached and its whole group is stopped after
  * each run (and the program sockact starts, which runs in a group of its own), so nothing is left behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -392,7 +399,8 @@ async function interleave<T>(kinds: Array<() => Promise<T>>, warmup: number, run
   return { values, failures };
 }
 
-export async function measureActivation(o: ActivationOptions): Promise<void> {
+/** `watchOnly`: part 3 alone (`node dist/bench.js activation watch`). */
+export async function measureActivation(o: ActivationOptions, watchOnly = false): Promise<void> {
   // Ctrl-C reaches only the terminal's foreground group, not the detached groups started here: take them
   // down with us instead of leaving servers on their ports.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -402,7 +410,8 @@ export async function measureActivation(o: ActivationOptions): Promise<void> {
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    await measure(o);
+    if (!watchOnly) await measure(o);
+    await measureWatch(o);
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
@@ -480,4 +489,144 @@ async function measure(o: ActivationOptions): Promise<void> {
       `(ratio ${ratio.toFixed(2)}×, target 1.0×, within ${Math.round((1 - RPS_TOLERANCE) * 100)}%): ${ratio >= RPS_TOLERANCE ? 'met' : 'not met'}${noisy}`,
   );
   console.log(`  (e) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. --watch: saves under load
+
+const WATCH_INTERVAL_MS = 5; // one request every 5 ms: 200 requests/s
+const WATCH_SAVES = 20;
+const WATCH_SAVE_EVERY_MS = 1000;
+const START_RUNS = 5;
+
+interface Answer {
+  sent: number;
+  done: number;
+  ok: boolean;
+  pid?: number;
+  error?: string;
+}
+
+/** One GET / on a fresh connection (Connection: close): when it was sent, answered, and by which pid. */
+function oneRequest(port: number): Promise<Answer> {
+  return new Promise<Answer>((resolve) => {
+    const sent = performance.now();
+    const socket = net.connect({ host: HOST, port });
+    let data = '';
+    let settled = false;
+    const finish = (error?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.1 200 [^]*?hello from pid (\d+)/.exec(data);
+      resolve({ sent, done: performance.now(), ok: !error && !!m, pid: m ? Number(m[1]) : undefined, error: error ?? (m ? undefined : `bad answer: ${data.slice(0, 60)}`) });
+    };
+    const timer = setTimeout(() => finish('no answer within 10 s'), STEP_TIMEOUT_MS);
+    socket.setEncoding('latin1');
+    socket.once('connect', () => socket.write(`GET / HTTP/1.1\r\nHost: ${HOST}:${port}\r\nConnection: close\r\n\r\n`));
+    socket.on('data', (d: string) => (data += d));
+    socket.once('end', () => finish());
+    socket.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+  });
+}
+
+/** The program started directly on a port of its own: ms from spawn to its first answer. */
+async function programStart(o: ActivationOptions, program: string): Promise<number> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const r = launch('program alone', process.execPath, [program], cleanEnv({ PORT: String(port) }), o.root);
+  try {
+    for (;;) {
+      const a = await oneRequest(port);
+      if (a.ok) return a.done - t0;
+      if (!alive(r)) throw new Error(`the program exited before it answered: ${lastLines(r.stderr)}`);
+      if (performance.now() - t0 > STEP_TIMEOUT_MS) throw new Error(`the program did not answer within ${STEP_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  } finally {
+    await stop(r);
+  }
+}
+
+async function measureWatch(o: ActivationOptions): Promise<void> {
+  const started = performance.now();
+  console.log(
+    `\n  --watch: GET / every ${WATCH_INTERVAL_MS} ms (${1000 / WATCH_INTERVAL_MS} requests/s, a fresh connection each) while the program's source is saved ` +
+      `${WATCH_SAVES} times, every ${WATCH_SAVE_EVERY_MS / 1000} s`,
+  );
+  if (!existsSync(o.cli) || !existsSync(join(o.root, PROGRAM))) {
+    console.log(`  skipped: ${existsSync(o.cli) ? PROGRAM : o.cli} is missing`);
+    return;
+  }
+  // A copy in a folder of its own, so a plain --watch (the program's folder) watches it and nothing else.
+  const src = join(o.dir, 'watch-src');
+  mkdirSync(src, { recursive: true });
+  const program = join(src, 'server.mjs');
+  copyFileSync(join(o.root, PROGRAM), program);
+  const source = readFileSync(program);
+
+  const starts: number[] = [];
+  for (let i = 0; i < START_RUNS; i++) starts.push(await programStart(o, program));
+  const startMs = median(starts);
+
+  const port = await freePort();
+  const unit = writeUnits(o, port);
+  const r = launch('sockact activate --watch', process.execPath, [o.cli, 'activate', '--watch', unit, '--', process.execPath, program], cleanEnv(), o.root);
+  const answers: Answer[] = [];
+  const saves: number[] = [];
+  try {
+    await waitForStderr(r, /waiting for the first connection/, port);
+    if (!/sockact: watching /.test(r.stderr)) throw new Error(`sockact did not say what it watches: ${lastLines(r.stderr)}`);
+    await firstByte(port); // the first program runs before the load starts
+    const pending: Array<Promise<void>> = [];
+    const t0 = performance.now();
+    const end = t0 + (WATCH_SAVES + 1) * WATCH_SAVE_EVERY_MS;
+    let nextSave = t0 + WATCH_SAVE_EVERY_MS / 2;
+    // Paced by the clock, not by answers: a restart does not slow the client down, requests pile up.
+    for (let i = 0; ; i++) {
+      const due = t0 + i * WATCH_INTERVAL_MS;
+      if (due > end) break;
+      const now = performance.now();
+      if (due > now) await new Promise((resolve) => setTimeout(resolve, due - now));
+      if (saves.length < WATCH_SAVES && performance.now() >= nextSave) {
+        writeFileSync(program, source); // a save: same bytes, a new write
+        saves.push(performance.now());
+        nextSave += WATCH_SAVE_EVERY_MS;
+      }
+      pending.push(oneRequest(port).then((a) => void answers.push(a)));
+    }
+    await Promise.all(pending);
+  } catch (e) {
+    console.log(`    failed run: ${(e as Error).message}`);
+    return;
+  } finally {
+    await stop(r);
+  }
+
+  const restarts = (r.stderr.match(/changed: restarting pid \d+/g) ?? []).length;
+  const failed = answers.filter((a) => !a.ok);
+  const byDone = [...answers].sort((a, b) => a.done - b.done);
+  // Per save: the window from the save until a pid not seen before it first answers; the waits of the
+  // requests that were open at any moment of it.
+  let longest = 0;
+  let windows = 0;
+  for (const save of saves) {
+    const before = new Set(byDone.filter((a) => a.done < save && a.pid !== undefined).map((a) => a.pid));
+    const first = byDone.find((a) => a.done >= save && a.pid !== undefined && !before.has(a.pid));
+    if (!first) continue;
+    windows++;
+    for (const a of answers) if (a.sent <= first.done && a.done >= save) longest = Math.max(longest, a.done - a.sent);
+  }
+  const waits = answers.filter((a) => a.ok).map((a) => a.done - a.sent);
+  const pids = new Set(answers.map((a) => a.pid).filter((p) => p !== undefined));
+  console.log(`    requests                      ${answers.length} sent, ${failed.length} failed${failed.length ? ` (${[...new Set(failed.map((a) => a.error))].slice(0, 3).join('; ')})` : ''}`);
+  console.log(`    restarts                      ${restarts} reported by sockact for ${saves.length} saves; ${pids.size} programs answered; ${windows} restart windows seen`);
+  console.log(`    wait of a request             median ${fmt(median(waits))} ms; longest during a restart ${fmt(longest)} ms`);
+  console.log(`    program's own start           ${fmt(startMs)} ms (spawn → first answer on its own port; median of ${START_RUNS}, ${spread(starts, fmt)})`);
+  console.log(
+    `  --watch restarts: ${failed.length} failed requests (target 0): ${failed.length === 0 ? 'met' : 'not met'}; ` +
+      `longest wait ${fmt(longest)} ms = ${(longest / startMs).toFixed(2)}× the program's own start`,
+  );
+  console.log(`  (--watch) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -5,11 +5,16 @@
  * running pid N, crashed (exit C: sockact still listens), failed (sockact stopped on its own: start limit,
  * trigger limit, an error), stopped. Text and tooltip are both built from that phase (describe()). Stopping (the Stop item, the command, or closing the terminal)
  * sends SIGTERM to the sockact process, which stops the program's process group itself.
+ * `sockact.activateWatch` is the same run with --watch (the folders and build step of the settings,
+ * activationTargets.ts): the status adds "watching" and counts the restarts the CLI reports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { activateArgs, noTargetReason, shortAddressList, testRequestChoices, type RequestTarget, type TestRequestChoices } from './activationTargets';
+
+export { connectAddress } from './activationTargets';
 
 /**
  * crashed: the program failed, sockact still holds the sockets and starts it again; failed: sockact itself
@@ -35,6 +40,16 @@ export interface ActivationSnapshot {
   /** Failed exits of the program in this run, and the last one ("exit 1"). */
   crashes: number;
   lastCrash?: string;
+  /** Run with Socket Activation (watch): what the CLI said it watches ("app (12 folders)"), once it said so. */
+  watching?: string;
+  /** Whether this run was started with --watch (the status says so before the CLI's first line). */
+  watch: boolean;
+  /** Programs replaced after a change (`… changed: restarting pid N`, or new connections getting the new program). */
+  restarts: number;
+  /** The file whose change caused the last restart. */
+  lastChange?: string;
+  /** Why the last build failed (`build failed: …`); cleared when a later change restarts the program. */
+  buildFailed?: string;
   /** The status bar text. */
   text: string;
   /** The status bar tooltip. */
@@ -43,11 +58,25 @@ export interface ActivationSnapshot {
 
 /** The lines after the file name in the tooltip, from the phase (and only the listening list where it holds). */
 function tooltipLines(s: ActivationSnapshot): string[] {
-  const listening = s.listening.length ? `Listening on ${s.listening.join(', ')}` : 'Not listening';
+  return [...phaseLines(s), ...watchLines(s)];
+}
+
+/** Under --watch: what is watched, how often a change restarted the program, and a failed build. */
+function watchLines(s: ActivationSnapshot): string[] {
+  if (!s.watch || s.phase === 'stopped' || s.phase === 'failed') return [];
+  const lines = [s.watching ? `Watching ${s.watching}` : 'Watching for changes'];
+  if (s.restarts) lines.push(`Restarted ${s.restarts}× after a change (last: ${s.lastChange ?? '?'})`);
+  if (s.buildFailed) lines.push(`Last build failed: ${s.buildFailed}`);
+  return lines;
+}
+
+function phaseLines(s: ActivationSnapshot): string[] {
+  // One address per line when there are several: a unit with many Listen*= lines stays readable.
+  const listening = s.listening.length > 1 ? `Listening on:\n${s.listening.map((a) => `  ${a}`).join('\n')}` : s.listening.length ? `Listening on ${s.listening[0]}` : 'Not listening';
   const before = s.crashes ? `; the program crashed ${s.crashes}× before (last: ${s.lastCrash})` : '';
   switch (s.phase) {
     case 'starting': return ['Starting sockact…'];
-    case 'listening': return [`${listening}; the program starts at the next connection${before}`];
+    case 'listening': return [`Waiting: the program starts at the next connection${before}`, listening];
     case 'running': return [`Running pid ${s.pids.join(', ')}${before}`, listening];
     case 'crashed': return [`The program crashed (${s.reason ?? 'failed'}); sockact starts it again at the next connection`, listening];
     case 'failed': return [`Failed: ${s.reason ?? 'sockact ended with an error'}`, ...(s.detail ? [s.detail] : []), 'Not listening: the sockets are closed'];
@@ -63,8 +92,12 @@ export function describe(s: ActivationSnapshot): { text: string; tooltip: string
       : s.phase === 'crashed' || s.phase === 'failed'
         ? `${s.phase} (${s.reason ?? 'failed'})`
         : s.phase;
+  // The addresses while sockact holds them (not once it failed or stopped: nothing listens then).
+  const held = s.phase === 'listening' || s.phase === 'running' || s.phase === 'crashed';
+  const where = held && s.listening.length ? ` on ${shortAddressList(s.listening)}` : '';
+  const watch = s.watch && s.phase !== 'stopped' && s.phase !== 'failed' ? ` · watching${s.restarts ? `, ${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : ''}${s.buildFailed ? ', build failed' : ''}` : '';
   return {
-    text: `$(radio-tower) ${s.unit}: ${what}`,
+    text: `$(radio-tower) ${s.unit}: ${what}${where}${watch}`,
     tooltip: [s.fsPath, ...tooltipLines(s), 'Click for Stop / Restart / Send test request'].join('\n'),
   };
 }
@@ -77,18 +110,12 @@ export interface TestRequestResult {
   error?: string;
 }
 
-/** Turns a `listening on` label into a host and port to connect to (undefined for a non-TCP address). */
-export function connectAddress(label: string): { host: string; port: number } | undefined {
-  const m = /^(\[[^\]]*\]|[^\s/\[\]]+):(\d+)$/.exec(label);
-  if (!m) return undefined;
-  let host = m[1].startsWith('[') ? m[1].slice(1, -1) : m[1];
-  if (host === '::' || host === '0.0.0.0' || host === '*') host = '127.0.0.1';
-  // A scoped link-local address (fe80::1%eth0) keeps its scope for connect().
-  return { host, port: Number(m[2]) };
-}
-
-export function httpGet(host: string, port: number, timeoutMs = 5000): Promise<TestRequestResult> {
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+/** GET / on a TCP address or a Unix stream socket (Node's socketPath); the first 200 bytes of the answer. */
+export function httpGet(target: RequestTarget, timeoutMs = 5000): Promise<TestRequestResult> {
+  const url =
+    'socketPath' in target
+      ? `http://localhost/ (over ${target.socketPath.startsWith('\0') ? `@${target.socketPath.slice(1)}` : target.socketPath})`
+      : `http://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}/`;
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: TestRequestResult) => {
@@ -97,7 +124,8 @@ export function httpGet(host: string, port: number, timeoutMs = 5000): Promise<T
         resolve(r);
       }
     };
-    const req = http.get({ host, port, path: '/', timeout: timeoutMs, headers: { Connection: 'close' } }, (res) => {
+    const where = 'socketPath' in target ? { socketPath: target.socketPath } : { host: target.host, port: target.port };
+    const req = http.get({ ...where, path: '/', timeout: timeoutMs, headers: { Connection: 'close' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -135,10 +163,11 @@ class ActivationRun {
     private readonly cliPath: string,
     fsPath: string,
     private readonly args: string[],
+    watch: boolean,
     private readonly onChange: (run: ActivationRun) => void,
   ) {
     const unit = path.basename(fsPath);
-    this.snapshot = { unit, fsPath, phase: 'starting', pids: [], listening: [], crashes: 0, text: '', tooltip: '' };
+    this.snapshot = { unit, fsPath, phase: 'starting', pids: [], listening: [], crashes: 0, watch, restarts: 0, text: '', tooltip: '' };
     this.exited = new Promise((r) => (this.markExited = r));
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writeEmitter.event,
@@ -231,9 +260,19 @@ class ActivationRun {
       } else if (s.pids.length === 0 && s.phase === 'running') {
         s.phase = 'listening';
       }
+    } else if ((m = /^sockact: watching (.+?)(?:; building with .*)?$/.exec(line))) {
+      s.watching = m[1];
+    } else if ((m = /^sockact: (.+) changed: (?:restarting pid \d+|new connections get the new program)/.exec(line))) {
+      // The texts of run.ts's replace() (Accept=no) and the Accept=yes watcher: the program is replaced.
+      s.restarts++;
+      s.lastChange = m[1];
+      s.buildFailed = undefined;
+    } else if ((m = /^sockact: build failed: (.*)$/.exec(line))) {
+      s.buildFailed = m[1];
     } else if ((m = /^sockact: (start|trigger) limit hit: (.*)$/.exec(line))) {
       // An Accept=yes instance that hits its own start limit fails alone; the socket goes on listening.
-      const socketGoesOn = /goes on listening/.test(m[2]);
+      // Under --watch a limit leaves the sockets open too: the next change starts the program again.
+      const socketGoesOn = /goes on listening|the sockets stay open/.test(m[2]);
       s.phase = socketGoesOn ? 'crashed' : 'failed';
       s.reason = `${m[1]} limit hit`;
       s.detail = line.slice('sockact: '.length);
@@ -317,7 +356,8 @@ export class ActivationManager implements vscode.Disposable {
     return uri && uri.scheme === 'file' && uri.fsPath.endsWith('.socket') ? uri : undefined;
   }
 
-  async start(arg: unknown): Promise<ActivationSnapshot | undefined> {
+  /** `watch`: Run with Socket Activation (watch), i.e. --watch with the folders and build step of the settings. */
+  async start(arg: unknown, watch = false): Promise<ActivationSnapshot | undefined> {
     const uri = ActivationManager.targetOf(arg);
     if (!uri) {
       void vscode.window.showWarningMessage('Socket Activation: open a .socket unit on disk (or pick one in the explorer) to run it.');
@@ -325,16 +365,20 @@ export class ActivationManager implements vscode.Disposable {
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
+    const config = vscode.workspace.getConfiguration('sockact', uri);
+    const built = activateArgs({
+      fsPath: uri.fsPath,
+      systemdVersion: config.get<unknown>('systemdVersion'),
+      command: config.get<unknown>('activate.command'),
+      watch: watch ? { paths: config.get<unknown>('activate.watch'), build: config.get<unknown>('activate.build') } : undefined,
+    });
+    if ('error' in built) {
+      void vscode.window.showErrorMessage(`Socket Activation: ${built.error}.`);
+      return undefined;
+    }
     await this.stop();
     this.run?.dispose();
-    const config = vscode.workspace.getConfiguration('sockact', uri);
-    const args: string[] = [];
-    const version = config.get<string | number>('systemdVersion');
-    if (version !== undefined && version !== 'auto' && Number.isInteger(Number(version))) args.push('--systemd-version', String(version));
-    args.push(uri.fsPath);
-    const command = config.get<unknown>('activate.command');
-    if (Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string')) args.push('--', ...(command as string[]));
-    const run = new ActivationRun(this.context.asAbsolutePath(path.join('dist', 'cli.js')), uri.fsPath, args, (r) => this.changed(r));
+    const run = new ActivationRun(this.context.asAbsolutePath(path.join('dist', 'cli.js')), uri.fsPath, built.args, watch, (r) => this.changed(r));
     this.run = run;
     run.terminal.show(true);
     return this.state();
@@ -356,24 +400,48 @@ export class ActivationManager implements vscode.Disposable {
     await this.run?.stop();
   }
 
+  /** Runs the last unit again, in the same mode (watch or not). */
   async restart(): Promise<ActivationSnapshot | undefined> {
     if (!this.run) return undefined;
-    return this.start(vscode.Uri.file(this.run.snapshot.fsPath));
+    return this.start(vscode.Uri.file(this.run.snapshot.fsPath), this.run.snapshot.watch);
   }
 
   showTerminal(): void {
     this.run?.terminal.show();
   }
 
-  /** HTTP GET / on the first TCP address the unit listens on; prints the answer in the terminal too. */
-  async sendTestRequest(): Promise<TestRequestResult | undefined> {
+  /** Where Send Test Request can go in the current run (the internal command sockact.testRequestChoices). */
+  testRequestChoices(): TestRequestChoices {
+    return testRequestChoices(this.run?.running ? this.run.snapshot.listening : []);
+  }
+
+  /**
+   * HTTP GET / on one of the TCP or Unix stream sockets the unit listens on: the only one, or the one picked
+   * from a QuickPick when there are several (`address`, a label from the list, skips the question). Prints
+   * the answer in the terminal too.
+   */
+  async sendTestRequest(address?: unknown): Promise<TestRequestResult | undefined> {
     const run = this.run;
-    const target = run?.snapshot.listening.map(connectAddress).find((a) => a !== undefined);
-    if (!run || !target) {
-      void vscode.window.showWarningMessage('Socket Activation: no TCP socket is listening (start a .socket unit with ListenStream= first).');
+    const choices = this.testRequestChoices();
+    if (!run || choices.offered.length === 0) {
+      void vscode.window.showWarningMessage(`Socket Activation: ${noTargetReason(choices)}.`);
       return undefined;
     }
-    const result = await httpGet(target.host, target.port);
+    let choice = typeof address === 'string' ? choices.offered.find((c) => c.label === address) : undefined;
+    if (typeof address === 'string' && !choice) {
+      void vscode.window.showWarningMessage(`Socket Activation: ${address} is not one of the addresses a request can go to (${choices.offered.map((c) => c.label).join(', ')}).`);
+      return undefined;
+    }
+    if (!choice && choices.offered.length === 1) choice = choices.offered[0];
+    if (!choice) {
+      type Item = vscode.QuickPickItem & { choice: (typeof choices.offered)[number] };
+      const items: Item[] = choices.offered.map((c) => ({ label: c.label, description: 'socketPath' in c.target ? 'Unix stream socket' : 'TCP', choice: c }));
+      const skipped = choices.skipped.length ? ` (not offered: ${choices.skipped.map((s) => `${s.label}, ${s.why}`).join('; ')})` : '';
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: `Send GET / to which socket?${skipped}` });
+      if (!picked) return undefined;
+      choice = picked.choice;
+    }
+    const result = await httpGet(choice.target);
     if (result.error) {
       run.write(`[test request: GET ${result.url} failed: ${result.error}]\n`);
       void vscode.window.showErrorMessage(`Socket Activation: GET ${result.url} failed: ${result.error}`);

@@ -125,6 +125,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (state, uri) => desktop(state).activation.start(uri),
   },
   {
+    // The same run with --watch: a save restarts the program on the sockets sockact keeps open.
+    id: 'sockact.activateWatch',
+    needsDesktop: true,
+    needsTrust: true,
+    disabledReason: () => activationUnsupported(process.platform),
+    run: (state, uri) => desktop(state).activation.start(uri, true),
+  },
+  {
     id: 'sockact.stopActivation',
     needsDesktop: true,
     disabledReason: (state) => (state.desktop?.activation.isRunning ? undefined : 'no socket activation is running'),
@@ -141,7 +149,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     id: 'sockact.sendTestRequest',
     needsDesktop: true,
     disabledReason: (state) => (state.desktop?.activation.isRunning ? undefined : 'no socket activation is running'),
-    run: (state) => desktop(state).activation.sendTestRequest(),
+    // An address label (one of sockact.testRequestChoices) skips the QuickPick; the palette passes none.
+    run: (state, address) => desktop(state).activation.sendTestRequest(address),
   },
   {
     id: 'sockact.deploy',
@@ -199,6 +208,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     internal: true,
     disabledReason: () => undefined,
     run: (state) => JSON.stringify(desktop(state).activation.state() ?? null),
+  },
+  {
+    // Where Send Test Request can go in the current run: the addresses offered, and the others with why not.
+    id: 'sockact.testRequestChoices',
+    needsDesktop: true,
+    internal: true,
+    disabledReason: () => undefined,
+    run: (state) => JSON.stringify(desktop(state).activation.testRequestChoices()),
   },
   {
     // The Socket Units view as data (lists every target; `true` lists them again). Runs nothing in an

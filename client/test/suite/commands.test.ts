@@ -62,6 +62,7 @@ describe('commands', () => {
       'sockact.pickSystemdVersion',
       'sockact.newSocketUnit',
       'sockact.activate',
+      'sockact.activateWatch',
       'sockact.restartActivation',
       'sockact.deploy',
       'sockact.undeploy',
