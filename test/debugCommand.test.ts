@@ -180,3 +180,10 @@ test('the Node command line under sockact activate: the first connection starts 
   // Stopped: the program (and its inspector) are gone with sockact.
   assert.equal(listensOn(readFileSync('/proc/net/tcp', 'utf8'), inspectorPort), false);
 });
+
+test('the extension-host suite debugs examples/node-http/server.mjs itself (the fixture is an exact copy)', () => {
+  assert.equal(
+    readFileSync(new URL('../client/test/fixtures/workspace/node-http/server.mjs', import.meta.url), 'utf8'),
+    readFileSync(new URL('../examples/node-http/server.mjs', import.meta.url), 'utf8'),
+  );
+});
