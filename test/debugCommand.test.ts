@@ -187,3 +187,10 @@ test('the extension-host suite debugs examples/node-http/server.mjs itself (the 
     readFileSync(new URL('../examples/node-http/server.mjs', import.meta.url), 'utf8'),
   );
 });
+
+test('…and examples/python-http/app.py (an exact copy too)', () => {
+  assert.equal(
+    readFileSync(new URL('../client/test/fixtures/workspace/python-http/app.py', import.meta.url), 'utf8'),
+    readFileSync(new URL('../examples/python-http/app.py', import.meta.url), 'utf8'),
+  );
+});

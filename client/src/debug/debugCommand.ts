@@ -168,6 +168,3 @@ export function startedPid(line: string): number | undefined {
 
 /** One line for a missing debugpy: how to get it. */
 export const DEBUGPY_MISSING = 'debugpy is not installed for this Python: install it with `apt install python3-debugpy` or `pip install debugpy`';
-/** One line for a missing Python debug adapter. */
-export const PYTHON_ADAPTER_MISSING =
-  'no Python debugger is installed in this editor: install the Python Debugger extension (ms-python.debugpy, or ms-python.python which includes it)';

@@ -2,8 +2,8 @@
  * "Debug with Socket Activation": a debug type `sockact` whose session is a small inline debug adapter. It
  * runs the bundled `sockact activate` with the service's program changed to wait for a debugger (Node's
  * inspector or debugpy, debugCommand.ts), and each time sockact starts the program (at the first
- * connection, and again after it exits) it starts a child session of the real debugger (js-debug's `node`,
- * or `debugpy`) attached to it. The connection that started the program waits in the socket's backlog
+ * connection, and again after it exits) it starts a child session of the real debugger attached to it:
+ * js-debug's `node`, or, for Python, a `sockact` attach session connected straight to debugpy's adapter. The connection that started the program waits in the socket's backlog
  * until the debugger has set its breakpoints. Stopping the session stops the sockact process group: sockact
  * stops the program and closes the sockets.
  */
@@ -20,7 +20,6 @@ import {
   freePort,
   listensOn,
   parseResolvedCommand,
-  PYTHON_ADAPTER_MISSING,
   pythonOf,
   startedPid,
   unknownRuntimeMessage,
@@ -34,6 +33,8 @@ export const DEBUG_TYPE = 'sockact';
 /** The launch configuration's own attributes (package.json contributes.debuggers). */
 interface SockactLaunch extends vscode.DebugConfiguration {
   unit?: string;
+  /** request "attach": the port of a program's debugpy (the launch starts these sessions itself). */
+  debugpyPort?: number;
   program?: string;
   args?: string[];
   runtime?: RuntimeSetting;
@@ -70,16 +71,6 @@ function tcpListening(port: number): boolean {
   }
 }
 
-/** A Python debug adapter this editor has: `debugpy` (ms-python.debugpy) or the older `python`. */
-function pythonDebugType(): string | undefined {
-  const types = new Set<string>();
-  for (const ext of vscode.extensions.all) {
-    const debuggers = (ext.packageJSON as { contributes?: { debuggers?: { type?: string }[] } }).contributes?.debuggers ?? [];
-    for (const d of debuggers) if (d.type) types.add(d.type);
-  }
-  return ['debugpy', 'python'].find((t) => types.has(t));
-}
-
 function debugpyImportable(python: string): Promise<boolean> {
   return new Promise((resolve) => execFile(python, ['-c', 'import debugpy'], { timeout: 10_000 }, (err) => resolve(!err)));
 }
@@ -97,7 +88,6 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
   private lineBuffer = '';
   private runtime: Runtime = 'node';
   private port = 0;
-  private attachType = 'node';
   private readonly children = new Set<vscode.DebugSession>();
   private stopping = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -197,12 +187,7 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
     const runtime = config.runtime && config.runtime !== 'auto' ? config.runtime : detectRuntime(resolved);
     if (!runtime) throw new LaunchError(`Socket Activation: ${unknownRuntimeMessage(resolved)}.`);
     this.runtime = runtime;
-    if (runtime === 'python') {
-      const type = pythonDebugType();
-      if (!type) throw new LaunchError(`Socket Activation: ${PYTHON_ADAPTER_MISSING}.`);
-      if (!(await debugpyImportable(pythonOf(resolved)))) throw new LaunchError(`Socket Activation: ${DEBUGPY_MISSING}.`);
-      this.attachType = type;
-    }
+    if (runtime === 'python' && !(await debugpyImportable(pythonOf(resolved)))) throw new LaunchError(`Socket Activation: ${DEBUGPY_MISSING}.`);
     this.port = await freePort();
     const program = debugCommand(runtime, resolved, this.port);
     const args = [this.cliPath, 'activate', ...activateArgs({ unit, systemdVersion: systemdVersion(unit), now: config.now === true, command: program })];
@@ -241,17 +226,19 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
       return;
     }
     const name = `${this.session.name}: pid ${pid}`;
+    // Node: the built-in JavaScript debugger (restart: false: sockact starts the program again itself, and a
+    // new child session attaches then). Python: debugpy's own adapter listens on the port, so VS Code speaks
+    // to it directly (a `sockact` attach session, DebugAdapterServer), with no Python extension needed.
     const config: vscode.DebugConfiguration =
       this.runtime === 'node'
-        ? // restart: false: sockact starts the program again itself, and a new child session attaches then.
-          { type: this.attachType, request: 'attach', name, address: '127.0.0.1', port, continueOnAttach: true, restart: false }
-        : { type: this.attachType, request: 'attach', name, connect: { host: '127.0.0.1', port }, justMyCode: true };
+        ? { type: 'node', request: 'attach', name, address: '127.0.0.1', port, continueOnAttach: true, restart: false }
+        : { type: DEBUG_TYPE, request: 'attach', name, debugpyPort: port, justMyCode: true };
     const ok = await vscode.debug.startDebugging(this.session.workspaceFolder, config, {
       parentSession: this.session,
       lifecycleManagedByParent: true,
       consoleMode: vscode.DebugConsoleMode.MergeWithParent,
     });
-    if (!ok) this.output(`could not attach the ${this.attachType} debugger to pid ${pid} on 127.0.0.1:${port}\n`, 'stderr');
+    if (!ok) this.output(`could not attach the ${this.runtime} debugger to pid ${pid} on 127.0.0.1:${port}\n`, 'stderr');
   }
 
   /** SIGTERM to sockact's process group (sockact stops the program and closes the sockets), SIGKILL after 5 s. */
@@ -314,6 +301,7 @@ class SockactConfigurationProvider implements vscode.DebugConfigurationProvider 
   }
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (config.request === 'attach') return config;
     if (!config.type && !config.request && !config.name) {
       // F5 with no launch.json: the .socket unit in the editor.
       const uri = activeSocket();
@@ -327,13 +315,18 @@ class SockactConfigurationProvider implements vscode.DebugConfigurationProvider 
   }
 
   resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: SockactLaunch): vscode.DebugConfiguration | undefined {
-    const problem = cannotDebug() ?? checkLaunch(config);
+    const problem = cannotDebug() ?? (config.request === 'attach' ? checkAttach(config) : checkLaunch(config));
     if (problem) {
       void vscode.window.showErrorMessage(`Socket Activation: cannot debug: ${problem}.`);
       return undefined;
     }
-    return { ...config, unit: path.resolve(config.unit!) };
+    return config.request === 'attach' ? config : { ...config, unit: path.resolve(config.unit!) };
   }
+}
+
+function checkAttach(config: SockactLaunch): string | undefined {
+  const port = config.debugpyPort;
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? undefined : '"debugpyPort" must be a TCP port';
 }
 
 /** The attributes a launch needs, in one line each. */
@@ -354,7 +347,10 @@ export class DebugManager implements vscode.Disposable {
     this.disposables.push(
       vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new SockactConfigurationProvider()),
       vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-        createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new SockactDebugAdapter(session, cliPath)),
+        createDebugAdapterDescriptor: (session) =>
+          session.configuration.request === 'attach'
+            ? new vscode.DebugAdapterServer((session.configuration as SockactLaunch).debugpyPort!, '127.0.0.1')
+            : new vscode.DebugAdapterInlineImplementation(new SockactDebugAdapter(session, cliPath)),
       }),
     );
   }
