@@ -90,6 +90,8 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
   private port = 0;
   private readonly children = new Set<vscode.DebugSession>();
   private stopping = false;
+  /** The last sockact line that is not an event: why it stopped, when it stops on its own. */
+  private lastLine: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -198,6 +200,10 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
     this.exited = new Promise((resolve) => {
       child.on('close', (code, signal) => {
         this.output(`[sockact ${signal ? `stopped by ${signal}` : `exited with code ${code}`}]\n`);
+        // Ended on its own with an error (the port is taken, a limit was hit): say why, not only in the console.
+        if (!this.stopping && code !== 0 && code !== null) {
+          void vscode.window.showErrorMessage(`Socket Activation: sockact exited with code ${code}${this.lastLine ? `: ${this.lastLine}` : ''}`);
+        }
         this.child = undefined;
         resolve();
         this.send({ type: 'event', event: 'terminated' });
@@ -212,6 +218,9 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
       const lines = this.lineBuffer.split('\n');
       this.lineBuffer = lines.pop() ?? '';
       for (const line of lines) {
+        if (line.startsWith('sockact: ') && startedPid(line) === undefined && !/^sockact: (connection from|waiting for|note:|listening on)/.test(line)) {
+          this.lastLine = line.slice('sockact: '.length);
+        }
         const pid = startedPid(line);
         if (pid !== undefined) void this.attach(pid);
       }

@@ -246,6 +246,38 @@ describe('debug with socket activation (trusted folder)', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('a unit whose port is taken: sockact says so in the Debug Console and the session ends by itself', async function () {
+    this.timeout(60_000);
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const dir = path.join(workspaceRoot().fsPath, 'node-http');
+    const unit = path.join(dir, 'taken.socket');
+    written.push(unit, path.join(dir, 'taken.service'));
+    fs.writeFileSync(unit, `[Socket]\nListenStream=127.0.0.1:${port}\n`);
+    fs.writeFileSync(path.join(dir, 'taken.service'), `[Service]\nWorkingDirectory=${dir}\nExecStart=${process.execPath} server.mjs\n`);
+    try {
+      let session: vscode.DebugSession | undefined;
+      const ended = new Promise<void>((resolve) => {
+        const d = vscode.debug.onDidTerminateDebugSession((s) => {
+          if (s === session) {
+            d.dispose();
+            resolve();
+          }
+        });
+      });
+      const d = vscode.debug.onDidStartDebugSession((s) => (session ??= s.type === 'sockact' ? s : undefined));
+      assert.equal(await vscode.commands.executeCommand('sockact.debugActivation', vscode.Uri.file(unit)), true);
+      d.dispose();
+      await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not end by itself')), 20_000))]);
+      const said = seen.filter((s) => s.session === session && s.message.event === 'output').map((s) => String(s.message.body?.output ?? '')).join('');
+      assert.match(said, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`), said);
+      assert.match(said, /\[sockact exited with code [1-9]\d*\]/, said);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('a launch configuration whose unit is not a .socket file on disk starts nothing', async () => {
     const sessions: vscode.DebugSession[] = [];
     const d = vscode.debug.onDidStartDebugSession((s) => sessions.push(s));
