@@ -251,7 +251,14 @@ class SockactDebugAdapter implements vscode.DebugAdapter {
   }
 
   /** SIGTERM to sockact's process group (sockact stops the program and closes the sockets), SIGKILL after 5 s. */
-  private async stop(): Promise<void> {
+  private stopped: Promise<void> | undefined;
+  private stop(): Promise<void> {
+    // Once: stopping a child comes back here as a terminate (its lifecycle is managed by this session).
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopping = true;
     for (const s of [...this.children]) void vscode.debug.stopDebugging(s);
     const child = this.child;
