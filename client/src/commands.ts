@@ -19,6 +19,7 @@
 import * as vscode from 'vscode';
 import { activationUnsupported } from '../../server/src/node/platform';
 import type { ActivationManager } from './activation';
+import type { DebugManager } from './debug/debugSession';
 import type { DeployManager } from './deploy/deploy';
 import type { SocketsView } from './deploy/socketsView';
 import { newSocketUnit } from './newUnit';
@@ -43,6 +44,8 @@ export interface ExtensionState {
 export interface DesktopState {
   /** Socket activation runs (`sockact activate` in a terminal) and their status bar item. */
   readonly activation: ActivationManager;
+  /** The `sockact` debug type: Debug with Socket Activation. */
+  readonly debug: DebugManager;
   /** Deploy / Undeploy / Verify Activation, and Start / Stop of a listed socket. */
   readonly deploy: DeployManager;
   /** The Socket Units view. */
@@ -131,6 +134,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     needsTrust: true,
     disabledReason: () => activationUnsupported(process.platform),
     run: (state, uri) => desktop(state).activation.start(uri, true),
+  },
+  {
+    // Runs the unit's program under a debugger (client/src/debug/): as Run, a trusted folder on Linux.
+    id: 'sockact.debugActivation',
+    needsDesktop: true,
+    needsTrust: true,
+    disabledReason: () => activationUnsupported(process.platform),
+    run: (state, uri) => desktop(state).debug.start(uri),
   },
   {
     id: 'sockact.stopActivation',

@@ -10,6 +10,7 @@ import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-langua
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import { activationUnsupported } from '../../server/src/node/platform';
 import { ActivationManager } from './activation';
+import { DebugManager } from './debug/debugSession';
 import { DeployManager } from './deploy/deploy';
 import { SocketsView, VIEW_ID } from './deploy/socketsView';
 import { startExtension } from './start';
@@ -33,12 +34,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const cliPath = ctx.asAbsolutePath(path.join('dist', 'cli.js'));
       const sockets = new SocketsView(cliPath);
       const deploy = new DeployManager(ctx, cliPath, sockets);
-      ctx.subscriptions.push(activation, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
+      const debug = new DebugManager(cliPath);
+      ctx.subscriptions.push(activation, debug, sockets, deploy, vscode.window.createTreeView(VIEW_ID, { treeDataProvider: sockets, showCollapseAll: true }));
       // Run / Restart with Socket Activation are greyed out where activation cannot run (macOS, Windows). Set
       // where it can't rather than where it can: before the extension starts the key is unset, and the commands
       // must stay clickable on Linux then (clicking one starts the extension).
       void vscode.commands.executeCommand('setContext', 'sockact.activationUnsupported', activationUnsupported(process.platform) !== undefined);
-      return { activation, deploy, sockets };
+      return { activation, debug, deploy, sockets };
     },
   });
 }

@@ -54,7 +54,7 @@ describe('commands', () => {
   });
 
   it('every contributed command runs without throwing', async () => {
-    // Starting a unit's program is covered in socketActivation.test.ts; here it would start whatever unit is open.
+    // Starting a unit's program is covered in socketActivation.test.ts (debugging it in debugActivation.test.ts); here it would start whatever unit is open.
     // Deploy, Undeploy and Verify ask for a target (a QuickPick no one answers here), Start/Stop want a
     // socket of the view: deploy.test.ts covers them. The target-version picker waits for a choice too:
     // targetVersion.test.ts answers it. New Socket-Activated Service asks for a name: newUnit.test.ts gives it one.
@@ -63,6 +63,7 @@ describe('commands', () => {
       'sockact.newSocketUnit',
       'sockact.activate',
       'sockact.activateWatch',
+      'sockact.debugActivation',
       'sockact.restartActivation',
       'sockact.deploy',
       'sockact.undeploy',

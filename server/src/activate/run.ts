@@ -1,5 +1,5 @@
 /**
- * `sockact activate [--systemd-version N] [--now] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
+ * `sockact activate [--systemd-version N] [--now] [--print-command] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]`: run a program the way
  * systemd would hand it its sockets. The sockets are opened as systemd opens them (sockets.ts) and only
  * poll()ed here, never accepted or read on the program's behalf. Accept=no: the program starts with them as
  * fds 3, 4, … when the first connection, datagram or write is waiting (or at once with --now), and again
@@ -53,6 +53,8 @@ interface Options {
   now: boolean;
   unit: string;
   command?: string[];
+  /** Print what would run ({"exe","command","cwd"} as JSON) and exit, opening nothing (editors use it). */
+  printCommand: boolean;
 }
 
 function parseArgs(args: string[]): Options {
@@ -60,6 +62,7 @@ function parseArgs(args: string[]): Options {
   let unit: string | undefined;
   let command: string[] | undefined;
   let now = false;
+  let printCommand = false;
   let watch: WatchOptions | undefined;
   const buildArgs: string[] = [];
   let build: string | undefined;
@@ -93,6 +96,8 @@ function parseArgs(args: string[]): Options {
       systemdVersion = v;
     } else if (arg === '--now') {
       now = true;
+    } else if (arg === '--print-command') {
+      printCommand = true;
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (unit === undefined) {
@@ -108,7 +113,7 @@ function parseArgs(args: string[]): Options {
     if (!watch) throw new UsageError('--build runs before each restart of --watch; give --watch too');
     watch.build = [build, ...buildArgs];
   }
-  return { systemdVersion, unit, command, now, watch };
+  return { systemdVersion, unit, command, now, watch, printCommand };
 }
 
 function findExecutable(file: string, cwd: string | undefined): string | undefined {
@@ -202,6 +207,11 @@ export async function runActivate(args: string[]): Promise<number> {
   if (!exe) throw new ActivateError(`program not found or not executable: ${command[0]}`);
   // Checked now: with on-demand start the program would otherwise fail only at the first connection.
   if (cwd !== undefined && !isDirectory(cwd)) throw new ActivateError(`cannot start ${command[0]}: ENOENT (WorkingDirectory=${cwd} is not a folder here)`);
+  if (options.printCommand) {
+    // The program as sockact would start it, after the same checks: the debugger inserts its flags here.
+    process.stdout.write(`${JSON.stringify({ exe, command, cwd: cwd ?? null })}\n`);
+    return 0;
+  }
   const stdinSocket = !!config.service?.stdinSocket;
   const stdoutSocket = !!config.service?.stdoutSocket;
   if ((stdinSocket || stdoutSocket) && !config.accept && config.ports.length !== 1) {

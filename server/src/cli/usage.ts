@@ -2,7 +2,7 @@ import { writeErr } from './output';
 
 /** The usage text every `sockact` command prints after a usage error; and the error itself. */
 export const USAGE = `usage: sockact lint [--format text|json] [--systemd-version N] PATH...
-       sockact activate [--systemd-version N] [--now] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]
+       sockact activate [--systemd-version N] [--now] [--print-command] [--watch[=PATH]]... [--build PROGRAM [--build-arg ARG]...] UNIT.socket [-- COMMAND ARGS...]
        sockact deploy   [--user | --system | --host HOST ...] [--ssh-config FILE] [--sudo] [--yes] [--force] [--no-verify] UNIT.socket
        sockact verify   [--user | --system | --host HOST] [--ssh-config FILE] [--sudo] [--format text|json] UNIT.socket
        sockact undeploy [--user | --system | --host HOST ...] [--ssh-config FILE] [--sudo] [--yes] UNIT.socket
