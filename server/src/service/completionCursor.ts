@@ -3,7 +3,7 @@
  * value of an entry (possibly on a continuation line). Works on the parsed UnitFile plus the raw text
  * of the physical lines around the cursor; it never parses the file again.
  */
-import type { Entry, Section, UnitFile } from './parser';
+import { firstEntryFrom, type Entry, type Section, type UnitFile } from './parser';
 
 /** Offsets into the document text, end exclusive. */
 export interface OffsetRange {
@@ -112,10 +112,9 @@ function lineContentEnd(text: string, lineStart: number): number {
 function entryOnLine(unit: UnitFile, text: string, lineStart: number): Entry | undefined {
   const lineEnd = lineEndOf(text, lineStart);
   const onLine = (e: Entry) => e.keySpan.start >= lineStart && e.keySpan.start <= lineEnd;
-  for (const section of unit.sections) {
-    const found = section.entries.find(onLine);
-    if (found) return found;
-  }
+  // By binary search: a scan of every entry made each completion in a 10,000-line unit cost more than the rest.
+  const found = firstEntryFrom(unit, lineStart);
+  if (found && onLine(found)) return found;
   return unit.orphanEntries.find(onLine);
 }
 

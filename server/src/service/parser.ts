@@ -406,6 +406,19 @@ function entryIndex(unit: UnitFile): Array<{ section: Section; entry: Entry }> {
   return index;
 }
 
+/** The first entry (in a section) whose key starts at `offset` or later, by binary search. */
+export function firstEntryFrom(unit: UnitFile, offset: number): Entry | undefined {
+  const index = entryIndex(unit);
+  let lo = 0;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index[mid].entry.keySpan.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return index[lo]?.entry;
+}
+
 /**
  * The entry (in a section) whose span holds `offset`, ends included: a binary search, so a feature that
  * looks up one entry per diagnostic stays linear in the diagnostics.
