@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from '
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   activateArgs,
   detectRuntime,
@@ -141,7 +142,8 @@ test('the Node command line under sockact activate: the first connection starts 
   copyFileSync(new URL('../examples/node-http/server.mjs', import.meta.url), join(dir, 'server.mjs'));
   writeFileSync(join(dir, 'dbg.socket'), `[Socket]\nListenStream=127.0.0.1:${socketPort}\n`);
   writeFileSync(join(dir, 'dbg.service'), `[Service]\nWorkingDirectory=${dir}\nExecStart=${process.execPath} server.mjs\n`);
-  const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+  // fileURLToPath, not .pathname: a checkout path with a blank is %20 in the URL.
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
   const printed = await new Promise<string>((resolve) => {
     const p = spawn(process.execPath, [cli, 'activate', ...activateArgs({ unit: join(dir, 'dbg.socket') }, true)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
