@@ -642,3 +642,19 @@ describe('cross-check with systemd-analyze verify', () => {
     assert.deepEqual(disagreements, []);
   });
 });
+
+describe('utf8ByteLength', () => {
+  it('counts the bytes of UTF-8 as the code points do, surrogate pairs and lone surrogates included', async () => {
+    const { utf8ByteLength } = await import('../server/src/service/values/words');
+    const fc = (await import('fast-check')).default;
+    const byCodePoints = (s: string) => [...s].reduce((n, ch) => {
+      const cp = ch.codePointAt(0)!;
+      return n + (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+    }, 0);
+    assert.equal(utf8ByteLength('a€😀'), 1 + 3 + 4);
+    assert.equal(utf8ByteLength('\ud800x'), 3 + 1);
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => utf8ByteLength(s) === byCodePoints(s)), { numRuns: 5000, seed: 15 });
+    // Against Node's own encoder where the string is well-formed.
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => utf8ByteLength(s) === Buffer.byteLength(s, 'utf8')), { numRuns: 2000, seed: 16 });
+  });
+});

@@ -59,10 +59,17 @@ export function stringToUtf8(s: string): number[] {
 
 /** Byte length of a string in UTF-8, which is what systemd's strlen() limits count. */
 export function utf8ByteLength(s: string): number {
+  // By UTF-16 code units (iterating code points allocates a string per character, for every word checked):
+  // a surrogate pair is one 4-byte character, a lone surrogate 3 bytes, as for its code point.
   let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   return n;
 }
